@@ -1,0 +1,123 @@
+import { z } from 'zod';
+
+const DEV_JWT_SECRET = 'marquee-development-secret-do-not-use-in-production';
+
+const list = z
+  .string()
+  .default('')
+  .transform((s) =>
+    s
+      .split(',')
+      .map((e) => e.trim().toLowerCase())
+      .filter(Boolean),
+  );
+
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+const schema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+    HOST: z.string().min(1).default('0.0.0.0'),
+    DATA_DIR: z.string().min(1).default('./data'),
+    DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+      .optional(),
+    DATABASE_POOL_MAX: positiveInt(10),
+    REDIS_URL: z
+      .string()
+      .regex(/^rediss?:\/\//, 'must be a redis:// URL')
+      .optional(),
+    REDIS_PREFIX: z.string().default('marquee:'),
+    LOG_LEVEL: z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+      .default('info'),
+    JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    JWT_TTL_SECONDS: positiveInt(7 * 24 * 3600),
+    ADMIN_EMAILS: list,
+    LOGIN_RATE_LIMIT: positiveInt(10),
+    LOGIN_RATE_WINDOW_SECONDS: positiveInt(60),
+    SCHEDULER_INTERVAL_MS: positiveInt(1000),
+    MIGRATE_ON_START: z
+      .enum(['true', 'false'])
+      .default('true')
+      .transform((v) => v === 'true'),
+    TRUST_PROXY: z
+      .enum(['true', 'false'])
+      .default('false')
+      .transform((v) => v === 'true'),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV === 'production' && !env.JWT_SECRET) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['JWT_SECRET'],
+        message: 'is required when NODE_ENV=production',
+      });
+    }
+  });
+
+/** The process configuration: parsed once from the environment, frozen. */
+export interface Config {
+  readonly env: 'development' | 'production' | 'test';
+  readonly port: number;
+  readonly host: string;
+  readonly dataDir: string;
+  /** PostgreSQL when set; otherwise the embedded SQLite file `<dataDir>/marquee.sqlite`. */
+  readonly databaseUrl?: string;
+  readonly databasePoolMax: number;
+  /** Redis pub/sub and shared rate limits when set; otherwise in-process equivalents. */
+  readonly redisUrl?: string;
+  readonly redisPrefix: string;
+  readonly logLevel: string;
+  /** Secret. Never logged. */
+  readonly jwtSecret: string;
+  readonly jwtSecretIsDevelopmentDefault: boolean;
+  readonly jwtTtlSeconds: number;
+  readonly adminEmails: readonly string[];
+  readonly loginRateLimit: number;
+  readonly loginRateWindowSeconds: number;
+  readonly schedulerIntervalMs: number;
+  readonly migrateOnStart: boolean;
+  readonly trustProxy: boolean;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/**
+ * Parses and validates configuration. `src/config.ts` is the only module that reads
+ * `process.env`; tests pass their own record instead.
+ */
+export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
+  const parsed = schema.safeParse(
+    Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== '')),
+  );
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(env)'}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  return Object.freeze({
+    env: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: e.DATA_DIR,
+    databaseUrl: e.DATABASE_URL,
+    databasePoolMax: e.DATABASE_POOL_MAX,
+    redisUrl: e.REDIS_URL,
+    redisPrefix: e.REDIS_PREFIX,
+    logLevel: e.LOG_LEVEL,
+    jwtSecret: e.JWT_SECRET ?? DEV_JWT_SECRET,
+    jwtSecretIsDevelopmentDefault: !e.JWT_SECRET,
+    jwtTtlSeconds: e.JWT_TTL_SECONDS,
+    adminEmails: Object.freeze(e.ADMIN_EMAILS),
+    loginRateLimit: e.LOGIN_RATE_LIMIT,
+    loginRateWindowSeconds: e.LOGIN_RATE_WINDOW_SECONDS,
+    schedulerIntervalMs: e.SCHEDULER_INTERVAL_MS,
+    migrateOnStart: e.MIGRATE_ON_START,
+    trustProxy: e.TRUST_PROXY,
+  });
+}

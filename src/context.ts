@@ -1,0 +1,82 @@
+import type { Em, Orm } from './infra/db.js';
+import type { Logger } from './infra/logger.js';
+import { unauthenticated } from './errors.js';
+import { User, type AccountsService, type TokenService } from './modules/accounts/index.js';
+import {
+  createContentLoaders,
+  type ContentLiveService,
+  type ContentLoaders,
+  type ContentService,
+} from './modules/content/index.js';
+
+export interface Services {
+  accounts: AccountsService;
+  content: ContentService;
+  contentLive: ContentLiveService;
+}
+
+export interface Loaders {
+  content: ContentLoaders;
+}
+
+/**
+ * What every resolver gets. Over HTTP it lives for one request; over graphql-ws for one
+ * subscription, where `renew()` gives each event a fresh EntityManager and loaders.
+ */
+export interface Context {
+  viewer: User | null;
+  em: Em;
+  loaders: Loaders;
+  services: Services;
+  requestId: string;
+  clientAddress: string;
+  logger: Logger;
+  renew(this: Context): void;
+  /** After signing up or in: the rest of the response is resolved for this user. */
+  actAs(this: Context, user: User): void;
+}
+
+export interface ContextDeps {
+  orm: Orm;
+  tokens: TokenService;
+  services: Services;
+  logger: Logger;
+}
+
+/** The user id behind an `Authorization` value: null when absent, UNAUTHENTICATED when bad. */
+export function viewerIdFrom(deps: ContextDeps, authorization: unknown): Promise<string | null> {
+  if (authorization !== undefined && authorization !== null && typeof authorization !== 'string') {
+    throw unauthenticated('authorization must be a string');
+  }
+  return deps.tokens.verifyHeader(authorization);
+}
+
+export async function createContext(
+  deps: ContextDeps,
+  viewerId: string | null,
+  requestId: string,
+  clientAddress: string,
+): Promise<Context> {
+  const em = deps.orm.em.fork() as Em;
+  const viewer = viewerId ? await em.findOne(User, { id: viewerId }) : null;
+  if (viewerId && !viewer) throw unauthenticated('The account of this token no longer exists');
+  return {
+    viewer,
+    em,
+    loaders: { content: createContentLoaders(em, viewer) },
+    services: deps.services,
+    requestId,
+    clientAddress,
+    logger: deps.logger.child({ requestId }),
+    // Methods use `this`, not a closure: Apollo Server runs each operation on a shallow
+    // copy of the context object, and the copy is the one resolvers read.
+    renew(this: Context) {
+      this.em = deps.orm.em.fork() as Em;
+      this.loaders = { content: createContentLoaders(this.em, this.viewer) };
+    },
+    actAs(this: Context, user: User) {
+      this.viewer = user;
+      this.loaders = { content: createContentLoaders(this.em, user) };
+    },
+  };
+}

@@ -1,0 +1,127 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DefaultLogger, MikroORM, type LoggerOptions, type Options } from '@mikro-orm/core';
+import { BetterSqliteDriver } from '@mikro-orm/better-sqlite';
+import { PostgreSqlDriver } from '@mikro-orm/postgresql';
+import { Migrator } from '@mikro-orm/migrations';
+import type { SqlEntityManager } from '@mikro-orm/knex';
+import type { Config } from '../config.js';
+
+export type Orm = MikroORM;
+export type Em = SqlEntityManager;
+export type DbKind = 'postgresql' | 'sqlite';
+
+/** The compiled output folder (`dist/`), which holds the compiled migrations too. */
+const outDir = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/**
+ * Schema that migrations own but entities do not describe: the full-text search column
+ * and index (PostgreSQL) and FTS5 tables (SQLite). The schema diff leaves them alone.
+ */
+const searchSchemaOnly = {
+  skipTables: [/^content_fts/],
+  skipColumns: { contents: ['search_vector'] },
+};
+const SEARCH_ONLY = /search_vector|content_fts/;
+
+export interface DbOptions {
+  /** Called with every SQL statement the ORM runs; used by tests and benchmarks to count them. */
+  onQuery?: (sql: string) => void;
+  entities: NonNullable<Options['entities']>;
+}
+
+export function dbKind(config: Pick<Config, 'databaseUrl'>): DbKind {
+  return config.databaseUrl ? 'postgresql' : 'sqlite';
+}
+
+export function ormOptions(config: Config, opts: DbOptions): Options {
+  const kind = dbKind(config);
+  // Sources are only read when creating migrations, which runs from the project folder.
+  const migrationsTs = join(process.cwd(), 'migrations', kind);
+  const migrationsJs = join(outDir, 'migrations', kind);
+  const common: Options = {
+    entities: opts.entities,
+    discovery: { requireEntitiesArray: true },
+    extensions: [Migrator],
+    forceUtcTimezone: true,
+    // Relations and collections load through MikroORM's per-EntityManager DataLoader,
+    // and the context forks one EntityManager per request.
+    dataloader: true,
+    schemaGenerator: searchSchemaOnly,
+    migrations: {
+      tableName: 'mikro_orm_migrations',
+      path: migrationsJs,
+      pathTs: migrationsTs,
+      glob: '!(*.d).js',
+      emit: 'ts',
+      // The snapshot is read and written only when creating migrations (scripts/create-migration).
+      snapshot: false,
+      snapshotName: '.snapshot',
+      transactional: true,
+      allOrNothing: true,
+      silent: true,
+    },
+    debug: opts.onQuery ? ['query'] : false,
+    loggerFactory: (o: LoggerOptions) =>
+      opts.onQuery ? new QueryCountingLogger(o, opts.onQuery) : new DefaultLogger(o),
+  };
+  if (kind === 'postgresql') {
+    return {
+      ...common,
+      driver: PostgreSqlDriver,
+      clientUrl: config.databaseUrl,
+      pool: { min: 0, max: config.databasePoolMax },
+    };
+  }
+  mkdirSync(config.dataDir, { recursive: true });
+  return {
+    ...common,
+    driver: BetterSqliteDriver,
+    dbName: join(config.dataDir, 'marquee.sqlite'),
+    pool: {
+      afterCreate: (conn: unknown, done: (err: Error | null, conn: unknown) => void) => {
+        const db = conn as { pragma(s: string): unknown };
+        // WAL lets readers proceed during writes; busy_timeout makes concurrent writers wait.
+        db.pragma('journal_mode = WAL');
+        db.pragma('busy_timeout = 5000');
+        db.pragma('foreign_keys = ON');
+        done(null, conn);
+      },
+    },
+  };
+}
+
+class QueryCountingLogger extends DefaultLogger {
+  constructor(
+    options: LoggerOptions,
+    private readonly onQuery: (sql: string) => void,
+  ) {
+    super({ ...options, writer: () => undefined });
+  }
+  override logQuery(context: Parameters<DefaultLogger['logQuery']>[0]): void {
+    this.onQuery(context.query);
+  }
+}
+
+export async function initOrm(config: Config, opts: DbOptions): Promise<Orm> {
+  return MikroORM.init(ormOptions(config, opts));
+}
+
+export async function migrate(orm: Orm): Promise<string[]> {
+  const done = await orm.getMigrator().up();
+  return done.map((m) => m.name);
+}
+
+/**
+ * SQL that would bring the database in line with the entities; empty when they agree.
+ * Statements about the search-only schema are left out (MikroORM 6 does not apply
+ * `skipColumns` to the database side of the diff).
+ */
+export async function schemaDrift(orm: Orm): Promise<string> {
+  const sql = await orm.schema.getUpdateSchemaSQL({ wrap: false, safe: false, dropTables: true });
+  return sql
+    .split('\n')
+    .filter((line) => line.trim() && !SEARCH_ONLY.test(line))
+    .join('\n');
+}

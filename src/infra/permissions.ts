@@ -1,0 +1,79 @@
+import { GraphQLError, type GraphQLSchema, isObjectType } from 'graphql';
+import { allow, and, rule, shield, type IRule } from 'graphql-shield';
+import { applyMiddleware } from 'graphql-middleware';
+import { AppError, ErrorCode, forbidden, toGraphQLError, unauthenticated } from '../errors.js';
+
+export { allow };
+
+/** Type name -> field name -> rule. Each feature contributes one in `<feature>.rules.ts`. */
+export type Rule = IRule | typeof allow | ReturnType<typeof and>;
+export type RuleMap = Record<string, Record<string, Rule>>;
+
+/** A signed-in viewer; UNAUTHENTICATED otherwise. */
+export const isSignedIn: IRule = rule({ cache: 'contextual' })(
+  (_p, _a, ctx: { viewer: unknown }) => ctx.viewer !== null && ctx.viewer !== undefined,
+);
+
+const ROOTS = ['Query', 'Mutation', 'Subscription'] as const;
+
+/** Root fields of `schema` that no rule covers; deny-by-default means this must be empty. */
+export function uncoveredRootFields(schema: GraphQLSchema, rules: RuleMap): string[] {
+  const missing: string[] = [];
+  for (const root of ROOTS) {
+    const type = schema.getType(root);
+    if (!type || !isObjectType(type)) continue;
+    for (const field of Object.keys(type.getFields())) {
+      if (!rules[root]?.[field]) missing.push(`${root}.${field}`);
+    }
+  }
+  return missing;
+}
+
+export function mergeRules(...maps: RuleMap[]): RuleMap {
+  const merged: RuleMap = {};
+  for (const map of maps) {
+    for (const [type, fields] of Object.entries(map)) {
+      for (const [field, r] of Object.entries(fields)) {
+        if (merged[type]?.[field]) throw new Error(`Two rules for ${type}.${field}`);
+        (merged[type] ??= {})[field] = r;
+      }
+    }
+  }
+  return merged;
+}
+
+/**
+ * Applies graphql-shield with only the fields that have a rule (no fallbackRule, so the
+ * other fields keep their plain resolvers and big lists pay nothing), after checking that
+ * every root field has one. A rule that says no becomes UNAUTHENTICATED when nobody is
+ * signed in and FORBIDDEN otherwise; errors the resolvers throw on purpose (AppError,
+ * GraphQLError) pass through; anything else goes to `onUnexpected` and reaches the client
+ * as INTERNAL_SERVER_ERROR.
+ */
+export function protect(
+  schema: GraphQLSchema,
+  rules: RuleMap,
+  onUnexpected: (error: unknown) => void,
+): GraphQLSchema {
+  const missing = uncoveredRootFields(schema, rules);
+  if (missing.length) {
+    throw new Error(`Deny by default: no permission rule for ${missing.join(', ')}`);
+  }
+  const permissions = shield(rules as Parameters<typeof shield>[0], {
+    allowExternalErrors: false,
+    fallbackError: (thrown, _parent, _args, ctx) => {
+      if (thrown === null || thrown === undefined) {
+        const viewer = (ctx as unknown as { viewer: unknown }).viewer;
+        return toGraphQLError(viewer ? forbidden() : unauthenticated());
+      }
+      if (thrown instanceof AppError) return toGraphQLError(thrown);
+      if (thrown instanceof GraphQLError) return thrown;
+      onUnexpected(thrown);
+      return new GraphQLError('Internal server error', {
+        extensions: { code: ErrorCode.Internal },
+        originalError: thrown instanceof Error ? thrown : undefined,
+      });
+    },
+  });
+  return applyMiddleware(schema, permissions);
+}

@@ -1,0 +1,225 @@
+import { EventEmitter, once } from 'node:events';
+import { RedisPubSub } from 'graphql-redis-subscriptions';
+import type { Redis } from 'ioredis';
+import type { PubSub as TypeGraphQLPubSub } from 'type-graphql';
+
+/**
+ * Topic name -> payload. Features add their topics by augmenting this interface in their
+ * `<feature>.topics.ts`, so infrastructure stays ignorant of features. Payloads must be
+ * JSON-safe (dates as ISO strings): they cross Redis as JSON, and the in-process bus
+ * round-trips them through JSON too, so both configurations deliver the same values.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface Topics {}
+export type Topic = keyof Topics & string;
+
+/** How many events one subscriber may have queued before it is dropped as too slow. */
+const MAX_QUEUED_PER_SUBSCRIBER = 1000;
+
+interface Transport {
+  publish(channel: string, message: string): Promise<void>;
+  /** Resolves once the transport delivers messages on the channel to `listener`. */
+  listen(channel: string, listener: (message: string) => void): Promise<() => void>;
+  close(): Promise<void>;
+}
+
+/**
+ * The one pub/sub seam: typed topics over either an in-process bus or Redis
+ * (graphql-redis-subscriptions on ioredis). Also satisfies type-graphql's `PubSub`.
+ */
+export class PubSub implements TypeGraphQLPubSub {
+  private readonly local = new EventEmitter();
+  private readonly counts = new Map<string, number>();
+
+  private constructor(
+    private readonly transport: Transport,
+    readonly kind: 'memory' | 'redis',
+  ) {
+    this.local.setMaxListeners(0);
+  }
+
+  static memory(): PubSub {
+    const bus = new EventEmitter();
+    bus.setMaxListeners(0);
+    return new PubSub(
+      {
+        async publish(channel, message) {
+          bus.emit(channel, message);
+        },
+        async listen(channel, listener) {
+          bus.on(channel, listener);
+          return () => bus.off(channel, listener);
+        },
+        async close() {
+          bus.removeAllListeners();
+        },
+      },
+      'memory',
+    );
+  }
+
+  /** Takes ownership of both connections: `close()` quits them. */
+  static redis(publisher: Redis, subscriber: Redis, prefix: string): PubSub {
+    const engine = new RedisPubSub({
+      publisher,
+      subscriber,
+      triggerTransform: (trigger) => `${prefix}${String(trigger)}`,
+      // Hand the raw JSON through: parsing happens once, in `subscribe`, for both transports.
+      serializer: (s: unknown) => s as string,
+      deserializer: (s: string | Buffer) => s.toString(),
+    });
+    return new PubSub(
+      {
+        publish: (channel, message) => engine.publish(channel, message),
+        async listen(channel, listener) {
+          const id = await engine.subscribe<string>(channel, listener);
+          return () => engine.unsubscribe(id);
+        },
+        async close() {
+          await engine.close();
+        },
+      },
+      'redis',
+    );
+  }
+
+  /** Publishes to every subscriber of the topic (and id) on every process. */
+  async publish<T extends Topic>(topic: T, payload: Topics[T], id?: string): Promise<void>;
+  async publish(routingKey: string, ...args: unknown[]): Promise<void>;
+  async publish(topic: string, payload: unknown, id?: unknown): Promise<void> {
+    await this.transport.publish(channelOf(topic, id), JSON.stringify(payload));
+  }
+
+  /**
+   * Events of a topic (and id) from the moment the returned promise resolves. Calling
+   * `return()` on the iterator unsubscribes. A subscriber that falls more than
+   * MAX_QUEUED_PER_SUBSCRIBER events behind gets an error instead of unbounded memory.
+   */
+  async listen<T extends Topic>(topic: T, id?: string): Promise<AsyncIterableIterator<Topics[T]>> {
+    const channel = channelOf(topic, id);
+    const queue: Topics[T][] = [];
+    const waiting: ((r: IteratorResult<Topics[T]>) => void)[] = [];
+    let failure: Error | undefined;
+    let done = false;
+    const stop = await this.transport.listen(channel, (message) => {
+      if (done) return;
+      const value = JSON.parse(message) as Topics[T];
+      const next = waiting.shift();
+      if (next) next({ value, done: false });
+      else if (queue.length < MAX_QUEUED_PER_SUBSCRIBER) queue.push(value);
+      else failure = new Error('Subscriber too slow; events were dropped');
+    });
+    this.count(channel, +1);
+    const finish = (): IteratorResult<Topics[T]> => {
+      if (!done) {
+        done = true;
+        stop();
+        this.count(channel, -1);
+        for (const w of waiting.splice(0)) w({ value: undefined, done: true });
+      }
+      return { value: undefined, done: true };
+    };
+    const iterator: AsyncIterableIterator<Topics[T]> = {
+      next() {
+        if (failure) {
+          const f = failure;
+          finish();
+          return Promise.reject(f);
+        }
+        if (queue.length) return Promise.resolve({ value: queue.shift()!, done: false });
+        if (done) return Promise.resolve({ value: undefined, done: true });
+        return new Promise((res) => waiting.push(res));
+      },
+      async return() {
+        return finish();
+      },
+      async throw(err?: unknown) {
+        finish();
+        throw err;
+      },
+      [Symbol.asyncIterator]() {
+        return iterator;
+      },
+    };
+    return iterator;
+  }
+
+  /** type-graphql's `PubSub.subscribe`; prefer `listen`, which resolves once subscribed. */
+  subscribe(routingKey: string, dynamicId?: unknown): AsyncIterable<unknown> {
+    const pending = this.listen(routingKey as Topic, dynamicId as string | undefined);
+    return {
+      async *[Symbol.asyncIterator]() {
+        yield* await pending;
+      },
+    };
+  }
+
+  /** Subscribers of a channel on this process (for readiness checks in tests and benchmarks). */
+  subscriberCount(topic: Topic, id?: string): number {
+    return this.counts.get(channelOf(topic, id)) ?? 0;
+  }
+
+  /** Resolves when this process has at least `n` subscribers on the channel. */
+  async waitForSubscribers(topic: Topic, id: string | undefined, n = 1): Promise<void> {
+    const channel = channelOf(topic, id);
+    while ((this.counts.get(channel) ?? 0) < n) {
+      await once(this.local, channel);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.transport.close();
+  }
+
+  private count(channel: string, delta: number): void {
+    const n = (this.counts.get(channel) ?? 0) + delta;
+    if (n > 0) this.counts.set(channel, n);
+    else this.counts.delete(channel);
+    this.local.emit(channel);
+  }
+}
+
+function channelOf(topic: string, id: unknown): string {
+  return id === undefined || id === null ? topic : `${topic}:${String(id)}`;
+}
+
+/** Returned by a `mapEvents` step: drop this event. */
+export const SKIP = Symbol('skip');
+/** Returned by a `mapEvents` step: end the stream (the subscriber is unsubscribed). */
+export const END = Symbol('end');
+
+/**
+ * Maps, filters or ends an event stream. Unlike an async generator, `return()` takes
+ * effect at once even while waiting for the next event, so a client that unsubscribes
+ * releases its listener immediately rather than at the channel's next event.
+ */
+export function mapEvents<T, U>(
+  source: AsyncIterableIterator<T>,
+  step: (event: T) => Promise<U | typeof SKIP | typeof END> | U | typeof SKIP | typeof END,
+): AsyncIterableIterator<U> {
+  const close = async (): Promise<IteratorResult<U>> => {
+    await source.return?.();
+    return { value: undefined, done: true };
+  };
+  const iterator: AsyncIterableIterator<U> = {
+    async next() {
+      for (;;) {
+        const r = await source.next();
+        if (r.done) return { value: undefined, done: true };
+        const out = await step(r.value);
+        if (out === SKIP) continue;
+        if (out === END) return close();
+        return { value: out, done: false };
+      }
+    },
+    return: close,
+    async throw(err?: unknown) {
+      await close();
+      throw err;
+    },
+    [Symbol.asyncIterator]() {
+      return iterator;
+    },
+  };
+  return iterator;
+}

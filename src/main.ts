@@ -1,0 +1,42 @@
+import 'reflect-metadata';
+import { ConfigError, loadConfig } from './config.js';
+import { createLogger } from './infra/logger.js';
+import { startServer } from './server.js';
+
+let config;
+try {
+  config = loadConfig();
+} catch (e) {
+  if (e instanceof ConfigError) {
+    console.error(e.message);
+    process.exit(1);
+  }
+  throw e;
+}
+const logger = createLogger(config.logLevel);
+const server = await startServer(config, { logger });
+logger.info(
+  {
+    url: server.url,
+    database: config.databaseUrl ? 'postgresql' : 'sqlite',
+    pubsub: server.pubsub.kind,
+  },
+  `Marquee is serving ${server.url}`,
+);
+console.log(`Marquee GraphQL API: ${server.url}`);
+
+let stopping = false;
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'draining');
+    server.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        logger.error({ err }, 'unclean shutdown');
+        process.exit(1);
+      },
+    );
+  });
+}

@@ -1,0 +1,141 @@
+import {
+  Arg,
+  Args,
+  Ctx,
+  FieldResolver,
+  ID,
+  Int,
+  Mutation,
+  Query,
+  Resolver,
+  Root,
+} from 'type-graphql';
+import type { Context } from '../../context.js';
+import { User } from '../accounts/index.js';
+import { Content } from './content.entity.js';
+import {
+  ContentOrder,
+  ContentsArgs,
+  CreateContentInput,
+  PageArgs,
+  UpdateContentInput,
+} from './content.inputs.js';
+import { CommentConnection, ContentConnection } from './content.types.js';
+
+@Resolver(() => Content)
+export class ContentResolver {
+  @Query(() => Content, {
+    nullable: true,
+    description: 'Null when it does not exist or the viewer may not read it.',
+  })
+  content(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
+    return ctx.services.content.find(ctx, id);
+  }
+
+  @Query(() => ContentConnection)
+  contents(@Args(() => ContentsArgs) a: ContentsArgs, @Ctx() ctx: Context) {
+    return ctx.services.content.list(
+      ctx,
+      a.filter,
+      a.orderBy ?? ContentOrder.NEWEST,
+      a.first ?? 20,
+      a.after,
+    );
+  }
+
+  @Query(() => ContentConnection, {
+    description:
+      'Full-text search over title, body and tags of published content, best match first.',
+  })
+  searchContents(
+    @Arg('query', () => String) query: string,
+    @Args(() => PageArgs) a: PageArgs,
+    @Ctx() ctx: Context,
+  ) {
+    return ctx.services.content.search(ctx, query, a.first ?? 20, a.after);
+  }
+
+  @Mutation(() => Content)
+  createContent(
+    @Arg('input', () => CreateContentInput) input: CreateContentInput,
+    @Ctx() ctx: Context,
+  ) {
+    return ctx.services.content.create(ctx, input);
+  }
+
+  @Mutation(() => Content)
+  updateContent(
+    @Arg('id', () => ID) id: string,
+    @Arg('input', () => UpdateContentInput) input: UpdateContentInput,
+    @Ctx() ctx: Context,
+  ) {
+    return ctx.services.content.update(ctx, id, input);
+  }
+
+  @Mutation(() => Content, {
+    description: 'Publishes now, or schedules when `at` is in the future.',
+  })
+  publishContent(
+    @Arg('id', () => ID) id: string,
+    @Arg('at', () => Date, { nullable: true }) at: Date | null,
+    @Ctx() ctx: Context,
+  ) {
+    return ctx.services.content.publish(ctx, id, at);
+  }
+
+  @Mutation(() => Content)
+  archiveContent(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
+    return ctx.services.content.archive(ctx, id);
+  }
+
+  @Mutation(() => ID, { description: 'Returns the id of what was deleted.' })
+  deleteContent(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
+    return ctx.services.content.delete(ctx, id);
+  }
+
+  @Mutation(() => Content)
+  likeContent(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
+    return ctx.services.content.like(ctx, id);
+  }
+
+  @Mutation(() => Content)
+  unlikeContent(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
+    return ctx.services.content.unlike(ctx, id);
+  }
+
+  @FieldResolver(() => User)
+  author(@Root() content: Content): Promise<User> {
+    return content.author.loadOrFail();
+  }
+
+  @FieldResolver(() => Boolean, { description: 'False when nobody is signed in.' })
+  viewerHasLiked(@Root() content: Content, @Ctx() ctx: Context): Promise<boolean> {
+    return ctx.loaders.content.viewerHasLiked.load(content.id);
+  }
+
+  @FieldResolver(() => CommentConnection, { description: 'Oldest first.' })
+  comments(
+    @Root() content: Content,
+    @Arg('first', () => Int, { nullable: true, defaultValue: 20 }) first: number | null,
+    @Arg('after', () => String, { nullable: true }) after: string | null,
+    @Ctx() ctx: Context,
+  ) {
+    return ctx.services.content.comments(ctx, content, first ?? 20, after);
+  }
+}
+
+@Resolver(() => User)
+export class UserContentsResolver {
+  @FieldResolver(() => ContentConnection, {
+    description:
+      'Published content by this user, newest first; the user themself also sees their drafts.',
+  })
+  contents(
+    @Root() user: User,
+    @Arg('first', () => Int, { nullable: true, defaultValue: 20 }) first: number | null,
+    @Arg('after', () => String, { nullable: true }) after: string | null,
+    @Ctx() ctx: Context,
+  ) {
+    return ctx.services.content.userContents(ctx, user, first ?? 20, after);
+  }
+}

@@ -1,0 +1,61 @@
+import type { ContentKind, ContentStatus } from './content.entity.js';
+import type { MediaAsset } from './content.entity.js';
+
+/** The public columns of a user, as carried inside events (never the email). */
+export interface UserSnapshot {
+  id: string;
+  handle: string;
+  displayName: string;
+  bio: string | null;
+  avatarUrl: string | null;
+  role: string;
+  createdAt: string;
+}
+
+export interface ContentSnapshot {
+  id: string;
+  kind: ContentKind;
+  title: string;
+  body: string;
+  tags: string[];
+  media: MediaAsset[];
+  status: ContentStatus;
+  authorId: string;
+  createdAt: string;
+  updatedAt: string;
+  publishedAt: string | null;
+  listedAt: string;
+  likeCount: number;
+  commentCount: number;
+  viewCount: number;
+}
+
+/** Published content, with what subscribers need to resolve it without a query. */
+export interface ContentPublishedEvent {
+  content: ContentSnapshot;
+  author: UserSnapshot;
+}
+
+/**
+ * Per-content channel: a new comment, or a change of who may read the content (archived,
+ * deleted, unpublished), which ends the streams of subscribers who no longer may.
+ */
+export type ContentActivityEvent =
+  | {
+      type: 'comment';
+      comment: { id: string; body: string; createdAt: string; contentId: string };
+      author: UserSnapshot;
+      contentStatus: ContentStatus;
+      contentAuthorId: string;
+    }
+  | { type: 'access'; contentStatus: ContentStatus | null; contentAuthorId: string };
+
+export const CONTENT_PUBLISHED = 'content.published';
+export const CONTENT_ACTIVITY = 'content.activity';
+
+declare module '../../infra/pubsub.js' {
+  interface Topics {
+    [CONTENT_PUBLISHED]: ContentPublishedEvent;
+    [CONTENT_ACTIVITY]: ContentActivityEvent;
+  }
+}

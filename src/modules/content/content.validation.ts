@@ -1,0 +1,105 @@
+import { badInput } from '../../errors.js';
+import { ContentKind, type MediaAsset } from './content.entity.js';
+import type { MediaAssetInput } from './content.inputs.js';
+
+export const LIMITS = {
+  title: 200,
+  body: 100_000,
+  tags: 10,
+  tagLength: 40,
+  media: 20,
+  comment: 10_000,
+} as const;
+
+export function validateTitle(raw: string): string {
+  const title = raw.trim();
+  if (title.length < 1 || title.length > LIMITS.title) {
+    throw badInput('title', `must be 1 to ${LIMITS.title} characters`);
+  }
+  return title;
+}
+
+export function validateBody(body: string): string {
+  if (body.length > LIMITS.body)
+    throw badInput('body', `must be at most ${LIMITS.body} characters`);
+  return body;
+}
+
+/** Trimmed, lower-cased, de-duplicated (first occurrence wins); empty tags are refused. */
+export function normalizeTags(raw: readonly string[]): string[] {
+  const tags: string[] = [];
+  for (const t of raw) {
+    const tag = t.trim().toLowerCase();
+    if (!tag) throw badInput('tags', 'must not contain empty tags');
+    if (tag.length > LIMITS.tagLength) {
+      throw badInput('tags', `each tag must be at most ${LIMITS.tagLength} characters`);
+    }
+    if (!tags.includes(tag)) tags.push(tag);
+  }
+  if (tags.length > LIMITS.tags) throw badInput('tags', `at most ${LIMITS.tags} tags`);
+  return tags;
+}
+
+const MIME = /^[a-z]+\/[a-z0-9][a-z0-9.+-]*$/;
+const expectedMime: Record<ContentKind, RegExp | null> = {
+  [ContentKind.ARTICLE]: null,
+  [ContentKind.IMAGE]: /^image\//,
+  [ContentKind.VIDEO]: /^video\//,
+};
+
+const nonNegative = (field: string, v: number | null | undefined, integer: boolean) => {
+  if (v === null || v === undefined) return null;
+  if (!Number.isFinite(v) || v < 0 || (integer && !Number.isInteger(v))) {
+    throw badInput(`media.${field}`, `must be a non-negative ${integer ? 'integer' : 'number'}`);
+  }
+  return v;
+};
+
+/**
+ * http(s) URLs and well-formed mime types consistent with the kind: IMAGE content carries
+ * image/* assets only, VIDEO video/* only; articles may carry any. (Publishing IMAGE or
+ * VIDEO content also needs at least one asset: see `ContentService.publish`.)
+ */
+export function validateMedia(kind: ContentKind, media: readonly MediaAssetInput[]): MediaAsset[] {
+  if (media.length > LIMITS.media) throw badInput('media', `at most ${LIMITS.media} assets`);
+  const assets = media.map((m) => {
+    let url: URL;
+    try {
+      url = new URL(m.url.trim());
+    } catch {
+      throw badInput('media.url', 'is not a valid URL');
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+      throw badInput('media.url', 'must be an http(s) URL');
+    }
+    if (m.url.length > 2048) throw badInput('media.url', 'must be at most 2048 characters');
+    const mimeType = m.mimeType.trim().toLowerCase();
+    if (!MIME.test(mimeType)) throw badInput('media.mimeType', 'is not a valid mime type');
+    return {
+      url: url.toString(),
+      mimeType,
+      width: nonNegative('width', m.width, true),
+      height: nonNegative('height', m.height, true),
+      durationSeconds: nonNegative('durationSeconds', m.durationSeconds, false),
+      sizeBytes: nonNegative('sizeBytes', m.sizeBytes, true),
+    };
+  });
+  const expected = expectedMime[kind];
+  if (expected) {
+    const wrong = assets.find((a) => !expected.test(a.mimeType));
+    if (wrong)
+      throw badInput(
+        'media.mimeType',
+        `${kind} content needs ${expected.source.slice(1)}* media, not ${wrong.mimeType}`,
+      );
+  }
+  return assets;
+}
+
+export function validateComment(raw: string): string {
+  const body = raw.trim();
+  if (body.length < 1 || body.length > LIMITS.comment) {
+    throw badInput('body', `must be 1 to ${LIMITS.comment} characters`);
+  }
+  return body;
+}

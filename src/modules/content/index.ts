@@ -1,0 +1,14 @@
+export { Content, ContentKind, ContentStatus, MediaAsset } from './content.entity.js';
+export { Comment } from './comment.entity.js';
+export { ContentTag } from './content-tag.entity.js';
+export { Like } from './like.entity.js';
+export { ContentService } from './content.service.js';
+export { ContentLiveService, type LiveActor } from './content-live.service.js';
+export { contentSearch } from './content.search.js';
+export { createContentLoaders, type ContentLoaders } from './content.loaders.js';
+export { startScheduler } from './content.scheduler.js';
+export { contentRules } from './content.rules.js';
+export { ContentResolver, UserContentsResolver } from './content.resolver.js';
+export { CommentResolver } from './comment.resolver.js';
+export { ContentLiveResolver } from './content-live.resolver.js';
+export { CONTENT_ACTIVITY, CONTENT_PUBLISHED } from './content.topics.js';

@@ -1,0 +1,7 @@
+export * from './generated.js';
+export {
+  createMarqueeClient,
+  MarqueeError,
+  type MarqueeClientOptions,
+  type MarqueeSdk,
+} from './client.js';

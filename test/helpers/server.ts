@@ -1,0 +1,78 @@
+import 'reflect-metadata';
+import { loadConfig, type Config } from '../../src/config.js';
+import { startServer, type MarqueeServer } from '../../src/server.js';
+import { createMarqueeClient } from '../../src/sdk/index.js';
+import type { Storage, Target } from './targets.js';
+
+export type Client = ReturnType<typeof createMarqueeClient>;
+
+export interface TestServer {
+  server: MarqueeServer;
+  config: Config;
+  storage: Storage;
+  /** SQL statements run since the last `queries.length = 0`. */
+  queries: string[];
+  /** A client speaking HTTP and graphql-ws to this server (closed with the server). */
+  client(token?: string | null): Client;
+  /** Signs up a fresh user and returns a client signed in as them. */
+  user(
+    handle: string,
+    opts?: { email?: string },
+  ): Promise<{ client: Client; id: string; token: string; email: string }>;
+  close(): Promise<void>;
+}
+
+export const PASSWORD = 'correct horse battery';
+/** Emails that sign up as admins (ADMIN_EMAILS); each can be used once per server. */
+export const ADMIN_EMAILS = ['admin@marquee.test', 'admin2@marquee.test', 'admin3@marquee.test'];
+export const ADMIN_EMAIL = ADMIN_EMAILS[0]!;
+
+/**
+ * Boots the real server on a free port against fresh storage from `target`. Pass
+ * `storage` to start another server process on the same database and Redis.
+ */
+export async function bootServer(
+  target: Target,
+  label: string,
+  options: { env?: Record<string, string>; storage?: Storage } = {},
+): Promise<TestServer> {
+  const storage = options.storage ?? (await target.provision(label));
+  const owned = !options.storage;
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    HOST: '127.0.0.1',
+    PORT: '0',
+    LOG_LEVEL: 'silent',
+    ADMIN_EMAILS: ADMIN_EMAILS.join(','),
+    SCHEDULER_INTERVAL_MS: '100',
+    ...storage.env,
+    ...options.env,
+  });
+  const queries: string[] = [];
+  const server = await startServer(config, { onQuery: (q) => queries.push(q) });
+  const clients: Client[] = [];
+  const client = (token?: string | null) => {
+    const c = createMarqueeClient({ url: server.url, token });
+    clients.push(c);
+    return c;
+  };
+  return {
+    server,
+    config,
+    storage,
+    queries,
+    client,
+    async user(handle, opts = {}) {
+      const email = opts.email ?? `${handle}@example.com`;
+      const { signUp } = await client().SignUp({
+        input: { email, password: PASSWORD, handle, displayName: handle },
+      });
+      return { client: client(signUp.token), id: signUp.user.id, token: signUp.token, email };
+    },
+    async close() {
+      await Promise.all(clients.map((c) => c.close()));
+      await server.close();
+      if (owned) await storage.drop();
+    },
+  };
+}
