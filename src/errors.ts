@@ -85,3 +85,14 @@ export function formatClientError(
     extensions: { code: ErrorCode.Internal, requestId: options.requestId },
   };
 }
+
+/** Logs errors that are not the client's doing (no code, or INTERNAL_SERVER_ERROR). */
+export function reportUnexpected(
+  logger: { error(obj: object, msg: string): void },
+  error: GraphQLError,
+): void {
+  const code = error.extensions?.code;
+  if (code === undefined || code === ErrorCode.Internal) {
+    logger.error({ err: error.originalError ?? error, path: error.path }, 'unexpected error');
+  }
+}

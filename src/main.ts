@@ -14,7 +14,17 @@ try {
   throw e;
 }
 const logger = createLogger(config.logLevel);
-const server = await startServer(config, { logger });
+let server;
+try {
+  server = await startServer(config, { logger });
+} catch (err) {
+  // Port taken, database unreachable, a failed migration: one readable line, then the detail
+  // in the JSON log.
+  const reason = err instanceof Error ? err.message : String(err);
+  console.error(`Marquee could not start: ${reason.split('\n')[0]}`);
+  logger.fatal({ err }, 'start-up failed');
+  process.exit(1);
+}
 logger.info(
   {
     url: server.url,

@@ -8,7 +8,7 @@ import { Migration } from '@mikro-orm/migrations';
 export class Migration20261127190000 extends Migration {
   override async up(): Promise<void> {
     this.addSql(`create virtual table content_fts using fts5(
-      content_id unindexed, title, tags, body, tokenize = 'porter unicode61 remove_diacritics 2');`);
+      content_id unindexed, title, tags, body, tokenize = 'porter unicode61 remove_diacritics 0');`);
     const row = `new.id, new.title, (select group_concat(value, ' ') from json_each(new.tags)), new.body`;
     this.addSql(`create trigger contents_fts_insert after insert on contents begin
       insert into content_fts (content_id, title, tags, body) values (${row});

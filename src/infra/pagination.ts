@@ -48,3 +48,56 @@ export function decodeCursor(scope: string, cursor: string, field = 'after'): st
   }
   return text.slice(bar + 1);
 }
+
+/** What one value of a keyset position must be. */
+export type Slot = 'date' | 'count' | 'id';
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const MAX_INT4 = 2_147_483_647;
+const fits: Record<Slot, (v: unknown) => boolean> = {
+  date: (v) => typeof v === 'string' && ISO_DATE.test(v) && !Number.isNaN(Date.parse(v)),
+  count: (v) => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= MAX_INT4,
+  id: (v) => typeof v === 'string' && UUID.test(v),
+};
+
+/**
+ * The keyset position inside an opaque cursor (MikroORM's own cursor: base64url JSON of the
+ * sort values), checked value by value against `shape`: a forged position would otherwise
+ * reach the SQL as a malformed date, uuid or integer and fail there, or be silently ignored.
+ */
+export function keysetPosition(scope: string, after: string, shape: readonly Slot[]): string {
+  const encoded = decodeCursor(scope, after);
+  let values: unknown;
+  try {
+    values = JSON.parse(Buffer.from(encoded, 'base64url').toString('utf8'));
+  } catch {
+    values = null;
+  }
+  const valid =
+    Array.isArray(values) &&
+    values.length === shape.length &&
+    shape.every((slot, i) => fits[slot](values[i]));
+  if (!valid) throw badInput('after', 'is not a valid cursor for this list');
+  return encoded;
+}
+
+/** A page from items and a function giving each item's keyset position. */
+export function toPage<T>(
+  items: T[],
+  positionOf: (item: T) => string,
+  scope: string,
+  page: { hasNextPage: boolean; hasPreviousPage: boolean; totalCount: number },
+): Page<T> {
+  const edges = items.map((node) => ({ cursor: encodeCursor(scope, positionOf(node)), node }));
+  return {
+    edges,
+    totalCount: page.totalCount,
+    pageInfo: {
+      hasNextPage: page.hasNextPage,
+      hasPreviousPage: page.hasPreviousPage,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges.at(-1)?.cursor ?? null,
+    },
+  };
+}

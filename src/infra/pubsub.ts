@@ -58,25 +58,31 @@ export class PubSub implements TypeGraphQLPubSub {
     );
   }
 
-  /** Takes ownership of both connections: `close()` quits them. */
+  /** Takes ownership of both connections: `close()` disconnects them. */
   static redis(publisher: Redis, subscriber: Redis, prefix: string): PubSub {
     const engine = new RedisPubSub({
       publisher,
       subscriber,
-      triggerTransform: (trigger) => `${prefix}${String(trigger)}`,
-      // Hand the raw JSON through: parsing happens once, in `subscribe`, for both transports.
+      // Hand the raw JSON through: parsing happens once, in `listen`, for both transports.
       serializer: (s: unknown) => s as string,
       deserializer: (s: string | Buffer) => s.toString(),
     });
+    // Prefixed here rather than with RedisPubSub's `triggerTransform`, which applies to
+    // subscribing only: published events would miss every subscriber.
+    const key = (channel: string) => `${prefix}${channel}`;
     return new PubSub(
       {
-        publish: (channel, message) => engine.publish(channel, message),
+        publish: (channel, message) => engine.publish(key(channel), message),
         async listen(channel, listener) {
-          const id = await engine.subscribe<string>(channel, listener);
+          const id = await engine.subscribe<string>(key(channel), listener);
           return () => engine.unsubscribe(id);
         },
         async close() {
-          await engine.close();
+          // Not quit(): it waits behind queued commands (a SUBSCRIBE made while Redis is
+          // down), which would hold the shutdown until Redis returns. Nothing queued is
+          // worth keeping: the HTTP server has drained, so no request is still publishing.
+          publisher.disconnect();
+          subscriber.disconnect();
         },
       },
       'redis',
@@ -163,6 +169,14 @@ export class PubSub implements TypeGraphQLPubSub {
   async waitForSubscribers(topic: Topic, id: string | undefined, n = 1): Promise<void> {
     const channel = channelOf(topic, id);
     while ((this.counts.get(channel) ?? 0) < n) {
+      await once(this.local, channel);
+    }
+  }
+
+  /** Resolves when this process has at most `n` subscribers on the channel (0: all have left). */
+  async waitForSubscribersAtMost(topic: Topic, id: string | undefined, n = 0): Promise<void> {
+    const channel = channelOf(topic, id);
+    while ((this.counts.get(channel) ?? 0) > n) {
       await once(this.local, channel);
     }
   }

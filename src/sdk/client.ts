@@ -107,22 +107,47 @@ async function request<R>(
   return body.data as R;
 }
 
+/**
+ * One subscription as an async iterator of `data`. `return()` (a `break` out of `for await`)
+ * unsubscribes at once, even while waiting for the next event.
+ */
 function subscribe<R>(
   client: Client,
   query: string,
   variables?: Record<string, unknown>,
 ): AsyncIterable<R> {
   return {
-    async *[Symbol.asyncIterator]() {
+    [Symbol.asyncIterator]() {
       const results = client.iterate<R>({ query, variables });
-      try {
-        for await (const result of results) {
-          if (result.errors?.length) throw new MarqueeError(result.errors, result.data ?? null);
-          yield result.data as R;
-        }
-      } finally {
+      const done = async (): Promise<IteratorResult<R>> => {
         await results.return?.();
-      }
+        return { value: undefined, done: true };
+      };
+      const iterator: AsyncIterableIterator<R> = {
+        async next() {
+          let result: IteratorResult<{
+            data?: R | null;
+            errors?: readonly GraphQLFormattedError[];
+          }>;
+          try {
+            result = await results.next();
+          } catch (e) {
+            // graphql-ws rejects with the payload of an `error` message: the errors themselves.
+            throw Array.isArray(e) ? new MarqueeError(e as GraphQLFormattedError[]) : e;
+          }
+          if (result.done) return { value: undefined, done: true };
+          if (result.value.errors?.length) {
+            await done();
+            throw new MarqueeError(result.value.errors, result.value.data ?? null);
+          }
+          return { value: result.value.data as R, done: false };
+        },
+        return: done,
+        [Symbol.asyncIterator]() {
+          return iterator;
+        },
+      };
+      return iterator;
     },
   };
 }

@@ -70,30 +70,26 @@ for (const target of targets()) {
     it('should refuse a duplicate email or handle with CONFLICT', async () => {
       await t.user('dup');
       const e1 = await expectCode(
-        t
-          .client()
-          .SignUp({
-            input: {
-              email: 'DUP@example.com',
-              password: PASSWORD,
-              handle: 'dup2',
-              displayName: 'D',
-            },
-          }),
+        t.client().SignUp({
+          input: {
+            email: 'DUP@example.com',
+            password: PASSWORD,
+            handle: 'dup2',
+            displayName: 'D',
+          },
+        }),
         'CONFLICT',
       );
       assert.equal(e1.errors[0]?.extensions?.field, 'email');
       const e2 = await expectCode(
-        t
-          .client()
-          .SignUp({
-            input: {
-              email: 'other@example.com',
-              password: PASSWORD,
-              handle: 'dup',
-              displayName: 'D',
-            },
-          }),
+        t.client().SignUp({
+          input: {
+            email: 'other@example.com',
+            password: PASSWORD,
+            handle: 'dup',
+            displayName: 'D',
+          },
+        }),
         'CONFLICT',
       );
       assert.equal(e2.errors[0]?.extensions?.field, 'handle');
@@ -130,6 +126,28 @@ for (const target of targets()) {
         typeof retryAfter === 'number' && retryAfter >= 1,
         `retryAfter: ${String(retryAfter)}`,
       );
+    });
+
+    it('should rate-limit logIn per client address across emails', async () => {
+      // Its own server, so the exhausted address budget does not leak into other tests.
+      const s = await bootServer(target, 'accounts-address', { env: { LOGIN_RATE_LIMIT: '2' } });
+      try {
+        // The per-address budget is five times the per-email one: 10 attempts here.
+        for (let i = 0; i < 10; i++) {
+          await expectCode(
+            s
+              .client()
+              .LogIn({ input: { email: `spray${i}@example.com`, password: 'wrong password!' } }),
+            'UNAUTHENTICATED',
+          );
+        }
+        await expectCode(
+          s.client().LogIn({ input: { email: 'fresh@example.com', password: PASSWORD } }),
+          'RATE_LIMITED',
+        );
+      } finally {
+        await s.close();
+      }
     });
 
     it('should treat a bad or expired token as UNAUTHENTICATED, never anonymous', async () => {

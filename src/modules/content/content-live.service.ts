@@ -24,8 +24,9 @@ export class ContentLiveService {
 
   /** Comments on one content; NOT_FOUND (whether missing or unreadable) at subscribe time. */
   async commentAdded(actor: LiveActor, contentId: string): Promise<AsyncIterableIterator<Comment>> {
-    // Subscribe before checking, so a change of access in between is not missed.
-    const events = await this.pubsub.listen(CONTENT_ACTIVITY, contentId);
+    // Subscribe before checking, so a change of access in between is not missed. Events go
+    // out on the stored, lower-case id, while ids are accepted in any case.
+    const events = await this.pubsub.listen(CONTENT_ACTIVITY, contentId.toLowerCase());
     const content = await this.content.find(actor, contentId).catch(async (e: unknown) => {
       await events.return?.();
       throw e;
@@ -39,7 +40,7 @@ export class ContentLiveService {
         return END;
       if (e.type !== 'comment') return SKIP;
       actor.renew();
-      return commentFromEvent(actor.em, e);
+      return commentFromEvent(actor.em, e, actor.viewer);
     });
   }
 
@@ -49,15 +50,16 @@ export class ContentLiveService {
     authorId: string | null,
     tag: string | null,
   ): Promise<AsyncIterableIterator<Content>> {
+    const wantedAuthor = authorId?.toLowerCase() || null;
     const wantedTag = tag?.trim().toLowerCase() || null;
     const events = await this.pubsub.listen(CONTENT_PUBLISHED);
     return mapEvents(events, (e) => {
       const c = e.content;
-      if (authorId && c.authorId !== authorId) return SKIP;
+      if (wantedAuthor && c.authorId !== wantedAuthor) return SKIP;
       if (wantedTag && !c.tags.includes(wantedTag)) return SKIP;
       if (!canRead(actor.viewer, { status: c.status, authorId: c.authorId })) return SKIP;
       actor.renew();
-      userFromSnapshot(actor.em, e.author);
+      userFromSnapshot(actor.em, e.author, actor.viewer);
       return contentFromSnapshot(actor.em, c);
     });
   }

@@ -1,6 +1,10 @@
 import DataLoader from 'dataloader';
 import type { Em } from '../../infra/db.js';
+import type { Page } from '../../infra/pagination.js';
 import type { User } from '../accounts/index.js';
+import type { Comment } from './comment.entity.js';
+import type { Content } from './content.entity.js';
+import { firstCommentPages } from './content.reader.js';
 import { Like } from './like.entity.js';
 
 /** Per-request (per-event for subscriptions) loaders of the content feature. */
@@ -17,6 +21,20 @@ export function createContentLoaders(em: Em, viewer: User | null) {
       const liked = new Set(likes.map((l) => l.content.id));
       return ids.map((id) => liked.has(id));
     }),
+
+    /** The first page of comments of each content: one query per page size for a whole list. */
+    firstComments: new DataLoader<{ content: Content; size: number }, Page<Comment>, string>(
+      async (keys) => {
+        const pages = new Map<string, Page<Comment>>();
+        for (const size of new Set(keys.map((k) => k.size))) {
+          const contents = keys.filter((k) => k.size === size).map((k) => k.content);
+          const result = await firstCommentPages(em, contents, size);
+          contents.forEach((c, i) => pages.set(`${c.id}|${size}`, result[i]!));
+        }
+        return keys.map((k) => pages.get(`${k.content.id}|${k.size}`)!);
+      },
+      { cacheKeyFn: (k) => `${k.content.id}|${k.size}` },
+    ),
   };
 }
 

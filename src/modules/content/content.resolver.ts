@@ -11,6 +11,7 @@ import {
   Root,
 } from 'type-graphql';
 import type { Context } from '../../context.js';
+import { pageSize } from '../../infra/pagination.js';
 import { User } from '../accounts/index.js';
 import { Content } from './content.entity.js';
 import {
@@ -94,13 +95,18 @@ export class ContentResolver {
   }
 
   @Mutation(() => Content)
-  likeContent(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
-    return ctx.services.content.like(ctx, id);
+  async likeContent(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
+    const content = await ctx.services.content.like(ctx, id);
+    // The loader may have answered for this content earlier in the same request.
+    ctx.loaders.content.viewerHasLiked.clear(content.id).prime(content.id, true);
+    return content;
   }
 
   @Mutation(() => Content)
-  unlikeContent(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
-    return ctx.services.content.unlike(ctx, id);
+  async unlikeContent(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
+    const content = await ctx.services.content.unlike(ctx, id);
+    ctx.loaders.content.viewerHasLiked.clear(content.id).prime(content.id, false);
+    return content;
   }
 
   @FieldResolver(() => User)
@@ -120,7 +126,11 @@ export class ContentResolver {
     @Arg('after', () => String, { nullable: true }) after: string | null,
     @Ctx() ctx: Context,
   ) {
-    return ctx.services.content.comments(ctx, content, first ?? 20, after);
+    const size = pageSize(first ?? 20);
+    // First pages batch across a list of contents; later pages are one content's.
+    return after
+      ? ctx.services.content.comments(ctx, content, size, after)
+      : ctx.loaders.content.firstComments.load({ content, size });
   }
 }
 

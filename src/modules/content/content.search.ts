@@ -3,10 +3,11 @@ import type { DbKind, Em } from '../../infra/db.js';
 
 /**
  * Full-text search over title, tags and body of published content, best match first.
- * PostgreSQL: a generated tsvector column (weights A/B/C) with a GIN index, ranked by
- * ts_rank_cd. SQLite: an FTS5 table kept in sync by triggers, ranked by bm25 with the same
- * weighting. Both stem English words, drop the same stop words from the query, and match
- * documents that contain every remaining word.
+ * PostgreSQL: a generated tsvector column (weights A/B/C) with a GIN index. SQLite: an FTS5
+ * table kept in sync by triggers. Both stem English words, drop the same stop words from the
+ * query, and match documents that contain every remaining word. Both rank alike: by how many
+ * query words the title holds, then the tags, and only then by the engine's score
+ * (ts_rank_cd, bm25), so a body that repeats a word never outranks a title or tag match.
  */
 export interface ContentSearch {
   search(
@@ -53,9 +54,14 @@ function result(rows: Row[]) {
   return { ids: rows.map((r) => r.id), total: rows.length ? Number(rows[0]!.total) : 0 };
 }
 
+/** `n` copies of an SQL expression joined by ` + `: one per query word. */
+const sum = (expression: string, n: number) =>
+  Array.from({ length: n }, () => expression).join(' + ');
+
 const postgres: ContentSearch = {
   async search(em, query, limit, offset) {
-    const tsquery = searchTerms(query).join(' & ');
+    const terms = searchTerms(query);
+    const tsquery = terms.join(' & ');
     if (limit === 0) {
       const [row] = await em.execute<Row[]>(
         `select '' as id, count(*) as total from contents c
@@ -64,14 +70,16 @@ const postgres: ContentSearch = {
       );
       return { ids: [], total: Number(row?.total ?? 0) };
     }
+    // `word:A` matches the word in the title only, `word:B` in the tags only.
+    const inField = sum(`(c.search_vector @@ to_tsquery('english', ?))::int`, terms.length);
     return result(
       await em.execute<Row[]>(
         `select c.id, count(*) over () as total
            from contents c, to_tsquery('english', ?) q
           where c.status = 'PUBLISHED' and c.search_vector @@ q
-          order by ts_rank_cd(c.search_vector, q) desc, c.id asc
+          order by ${inField} desc, ${inField} desc, ts_rank_cd(c.search_vector, q) desc, c.id asc
           limit ? offset ?`,
-        [tsquery, limit, offset],
+        [tsquery, ...terms.map((t) => `${t}:A`), ...terms.map((t) => `${t}:B`), limit, offset],
       ),
     );
   },
@@ -79,9 +87,8 @@ const postgres: ContentSearch = {
 
 const sqlite: ContentSearch = {
   async search(em, query, limit, offset) {
-    const match = searchTerms(query)
-      .map((t) => `"${t}"`)
-      .join(' AND ');
+    const terms = searchTerms(query);
+    const match = terms.map((t) => `"${t}"`).join(' AND ');
     if (limit === 0) {
       const [row] = await em.execute<Row[]>(
         `select '' as id, count(*) as total from content_fts f join contents c on c.id = f.content_id
@@ -90,14 +97,34 @@ const sqlite: ContentSearch = {
       );
       return { ids: [], total: Number(row?.total ?? 0) };
     }
+    // bm25() only works in the query that runs the MATCH, so the matches are ranked in a
+    // materialized CTE before the join and the window count. Each `IN` subquery is run once.
+    const inField = sum(
+      `(f.rowid in (select rowid from content_fts where content_fts match ?))`,
+      terms.length,
+    );
     return result(
       await em.execute<Row[]>(
-        `select f.content_id as id, count(*) over () as total
-           from content_fts f join contents c on c.id = f.content_id
-          where content_fts match ? and c.status = 'PUBLISHED'
-          order by bm25(content_fts, 0.0, 10.0, 5.0, 1.0) asc, c.id asc
+        `with hits as materialized (
+           select f.content_id as id,
+                  ${inField} as title_hits,
+                  ${inField} as tag_hits,
+                  bm25(content_fts, 0.0, 10.0, 5.0, 1.0) as score
+             from content_fts f
+            where content_fts match ?
+         )
+         select h.id, count(*) over () as total
+           from hits h join contents c on c.id = h.id
+          where c.status = 'PUBLISHED'
+          order by h.title_hits desc, h.tag_hits desc, h.score asc, h.id asc
           limit ? offset ?`,
-        [match, limit, offset],
+        [
+          ...terms.map((t) => `title : "${t}"`),
+          ...terms.map((t) => `tags : "${t}"`),
+          match,
+          limit,
+          offset,
+        ],
       ),
     );
   },

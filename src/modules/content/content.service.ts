@@ -1,126 +1,26 @@
-import { raw, type FilterQuery, type QueryOrderMap } from '@mikro-orm/core';
+import { raw } from '@mikro-orm/core';
 import { badInput, conflict, forbidden, notFound } from '../../errors.js';
-import type { Logger } from '../../infra/logger.js';
-import { decodeCursor, encodeCursor, pageSize, type Page } from '../../infra/pagination.js';
-import type { PubSub } from '../../infra/pubsub.js';
-import { isId, isStaff, requireViewer, type Actor, type User } from '../accounts/index.js';
+import { isId, requireViewer, type Actor } from '../accounts/index.js';
 import { canModerate, canRead } from './content.access.js';
-import { Content, ContentKind, ContentStatus } from './content.entity.js';
+import { Content, ContentStatus } from './content.entity.js';
 import { ContentTag } from './content-tag.entity.js';
 import { Comment } from './comment.entity.js';
 import { Like } from './like.entity.js';
-import {
-  ContentOrder,
-  type ContentFilter,
-  type CreateContentInput,
-  type UpdateContentInput,
-} from './content.inputs.js';
+import type { CreateContentInput, UpdateContentInput } from './content.inputs.js';
+import { ContentReader, view } from './content.reader.js';
 import { CONTENT_ACTIVITY, CONTENT_PUBLISHED } from './content.topics.js';
 import { commentEvent, contentSnapshot, userSnapshot } from './content.snapshots.js';
 import {
   normalizeTags,
+  requirePublishableMedia,
   validateBody,
   validateComment,
   validateMedia,
   validateTitle,
 } from './content.validation.js';
-import type { ContentSearch } from './content.search.js';
 
-const ORDERS: Record<ContentOrder, QueryOrderMap<Content>> = {
-  [ContentOrder.NEWEST]: { listedAt: 'desc', id: 'desc' },
-  [ContentOrder.OLDEST]: { listedAt: 'asc', id: 'asc' },
-  [ContentOrder.MOST_LIKED]: { likeCount: 'desc', id: 'desc' },
-  [ContentOrder.MOST_VIEWED]: { viewCount: 'desc', id: 'desc' },
-};
-
-export interface ContentDeps {
-  pubsub: PubSub;
-  search: ContentSearch;
-  logger: Logger;
-}
-
-export class ContentService {
-  constructor(private readonly deps: ContentDeps) {}
-
-  // ------------------------------------------------------------------ reading
-
-  /** The content if the viewer may read it; null when it does not exist or they may not. */
-  async find(actor: Actor, id: string): Promise<Content | null> {
-    if (!isId(id)) return null;
-    const content = await actor.em.findOne(Content, { id });
-    return content && canRead(actor.viewer, view(content)) ? content : null;
-  }
-
-  async list(
-    actor: Actor,
-    filter: ContentFilter | null | undefined,
-    order: ContentOrder,
-    first: number,
-    after: string | null | undefined,
-  ): Promise<Page<Content>> {
-    const where: FilterQuery<Content>[] = [visibleTo(actor.viewer)];
-    if (filter?.authorId)
-      where.push(isId(filter.authorId) ? { author: filter.authorId } : { id: null });
-    if (filter?.kind) where.push({ kind: filter.kind });
-    if (filter?.tag) where.push({ id: { $in: tagged(actor, filter.tag) as never } });
-    if (filter?.status) {
-      where.push({ status: filter.status });
-      if (filter.status !== ContentStatus.PUBLISHED && !isStaff(actor.viewer)) {
-        where.push(actor.viewer ? { author: actor.viewer.id } : { id: null });
-      }
-    }
-    return this.page(actor, { $and: where }, `contents:${order}`, ORDERS[order], first, after);
-  }
-
-  /** A user's content, newest first: published only, or everything for themself and staff. */
-  userContents(actor: Actor, user: User, first: number, after: string | null | undefined) {
-    const own = actor.viewer?.id === user.id || isStaff(actor.viewer);
-    const where: FilterQuery<Content> = own
-      ? { author: user.id }
-      : { author: user.id, status: ContentStatus.PUBLISHED };
-    return this.page(actor, where, `user:${user.id}`, ORDERS.NEWEST, first, after);
-  }
-
-  async comments(actor: Actor, content: Content, first: number, after: string | null | undefined) {
-    const size = pageSize(first);
-    const cursor = await actor.em.findByCursor(
-      Comment,
-      { content: content.id },
-      {
-        first: size,
-        after: after ? fromOpaque(`comments:${content.id}`, after) : undefined,
-        orderBy: { createdAt: 'asc', id: 'asc' },
-        includeCount: false,
-      },
-    );
-    return toPage(cursor, `comments:${content.id}`, content.commentCount, !!after);
-  }
-
-  async search(actor: Actor, query: string, first: number, after: string | null | undefined) {
-    const size = pageSize(first);
-    const offset = after ? Number(decodeCursor('search', after)) : 0;
-    if (!Number.isInteger(offset) || offset < 0)
-      throw badInput('after', 'is not a valid cursor for this list');
-    const { ids, total } = await this.deps.search.search(actor.em, query, size, offset);
-    const found = await actor.em.find(Content, { id: { $in: ids } });
-    const byId = new Map(found.map((c) => [c.id, c]));
-    const nodes = ids.map((id) => byId.get(id)).filter((c): c is Content => !!c);
-    const edges = nodes.map((node, i) => ({
-      cursor: encodeCursor('search', String(offset + i + 1)),
-      node,
-    }));
-    return {
-      edges,
-      totalCount: total,
-      pageInfo: {
-        hasNextPage: offset + ids.length < total,
-        hasPreviousPage: offset > 0,
-        startCursor: edges[0]?.cursor ?? null,
-        endCursor: edges.at(-1)?.cursor ?? null,
-      },
-    };
-  }
-
+/** Everything that changes content, likes and comments, and the events that follow. */
+export class ContentService extends ContentReader {
   // ------------------------------------------------------------------ writing
 
   async create(actor: Actor, input: CreateContentInput): Promise<Content> {
@@ -148,8 +48,12 @@ export class ContentService {
     if (input.title !== undefined && input.title !== null)
       content.title = validateTitle(input.title);
     if (input.body !== undefined && input.body !== null) content.body = validateBody(input.body);
-    if (input.media !== undefined && input.media !== null)
-      content.media = validateMedia(content.kind, input.media);
+    if (input.media !== undefined && input.media !== null) {
+      const media = validateMedia(content.kind, input.media);
+      if (content.status === ContentStatus.PUBLISHED || content.status === ContentStatus.SCHEDULED)
+        requirePublishableMedia(content.kind, media);
+      content.media = media;
+    }
     if (input.tags !== undefined && input.tags !== null) {
       const tags = normalizeTags(input.tags);
       await actor.em.nativeDelete(ContentTag, { content: content.id, tag: { $nin: tags } });
@@ -167,26 +71,25 @@ export class ContentService {
   async publish(actor: Actor, id: string, at: Date | null | undefined): Promise<Content> {
     const content = await this.authored(actor, id);
     if (at && Number.isNaN(at.getTime())) throw badInput('at', 'is not a valid date-time');
-    if (content.kind !== ContentKind.ARTICLE && content.media.length === 0) {
-      throw badInput('media', `${content.kind} content needs at least one asset before publishing`);
-    }
+    requirePublishableMedia(content.kind, content.media);
     const now = new Date();
-    if (at && at.getTime() > now.getTime()) {
-      if (content.status === ContentStatus.PUBLISHED)
-        throw conflict('status', 'Content is already published');
-      content.status = ContentStatus.SCHEDULED;
-      content.publishedAt = at;
-      content.updatedAt = now;
-      await actor.em.flush();
+    const scheduling = !!at && at.getTime() > now.getTime();
+    if (content.status === ContentStatus.PUBLISHED) {
+      if (scheduling) throw conflict('status', 'Content is already published');
       return content;
     }
-    if (content.status === ContentStatus.PUBLISHED) return content;
-    content.status = ContentStatus.PUBLISHED;
-    content.publishedAt = now;
-    content.listedAt = now;
-    content.updatedAt = now;
-    await actor.em.flush();
-    await this.announce([content]);
+    // Conditional on not being published yet: of concurrent publications (a double click,
+    // the scheduler), one changes the row and announces it; the others see it published.
+    const changed = await actor.em.nativeUpdate(
+      Content,
+      { id: content.id, status: { $ne: ContentStatus.PUBLISHED } },
+      scheduling
+        ? { status: ContentStatus.SCHEDULED, publishedAt: at, updatedAt: now }
+        : { status: ContentStatus.PUBLISHED, publishedAt: now, listedAt: now, updatedAt: now },
+    );
+    await actor.em.refresh(content);
+    if (changed === 0 && scheduling) throw conflict('status', 'Content is already published');
+    if (changed === 1 && !scheduling) await this.announce([content]);
     return content;
   }
 
@@ -212,7 +115,7 @@ export class ContentService {
     await actor.em.nativeDelete(Content, { id: content.id });
     actor.em.getUnitOfWork().unsetIdentity(content);
     await this.access(content.id, null, content.author.id);
-    return id;
+    return content.id;
   }
 
   async like(actor: Actor, id: string): Promise<Content> {
@@ -278,7 +181,7 @@ export class ContentService {
   async deleteComment(actor: Actor, id: string): Promise<string> {
     const viewer = requireViewer(actor);
     const comment = isId(id)
-      ? await actor.em.findOne(Comment, { id }, { populate: ['content'] })
+      ? await actor.em.findOne(Comment, { id: id.toLowerCase() }, { populate: ['content'] })
       : null;
     const content = comment?.content.getEntity();
     if (!comment || !content || !canRead(viewer, view(content))) throw notFound('Comment');
@@ -286,7 +189,7 @@ export class ContentService {
       throw forbidden('Only the comment author, the content author or a moderator may delete this');
     }
     await actor.em.transactional(async (em) => {
-      const removed = await em.nativeDelete(Comment, { id });
+      const removed = await em.nativeDelete(Comment, { id: comment.id });
       if (removed > 0) {
         await em.nativeUpdate(
           Content,
@@ -296,7 +199,7 @@ export class ContentService {
       }
     });
     actor.em.getUnitOfWork().unsetIdentity(comment);
-    return id;
+    return comment.id;
   }
 
   /**
@@ -326,24 +229,7 @@ export class ContentService {
 
   // ------------------------------------------------------------------ helpers
 
-  private async page(
-    actor: Actor,
-    where: FilterQuery<Content>,
-    scope: string,
-    orderBy: QueryOrderMap<Content>,
-    first: number,
-    after: string | null | undefined,
-  ): Promise<Page<Content>> {
-    const size = pageSize(first);
-    const cursor = await actor.em.findByCursor(Content, where, {
-      first: size,
-      after: after ? fromOpaque(scope, after) : undefined,
-      orderBy,
-    });
-    return toPage(cursor, scope, cursor.totalCount, !!after);
-  }
-
-  private async readable(actor: Actor, id: string): Promise<Content> {
+  protected async readable(actor: Actor, id: string): Promise<Content> {
     const content = await this.find(actor, id);
     if (!content) throw notFound('Content');
     return content;
@@ -397,48 +283,4 @@ export class ContentService {
       this.deps.logger.error({ err: e }, 'publishing an event failed');
     }
   }
-}
-
-function view(content: Content) {
-  return { status: content.status, authorId: content.author.id };
-}
-
-function visibleTo(viewer: User | null): FilterQuery<Content> {
-  if (isStaff(viewer)) return {};
-  if (viewer) return { $or: [{ status: ContentStatus.PUBLISHED }, { author: viewer.id }] };
-  return { status: ContentStatus.PUBLISHED };
-}
-
-function tagged(actor: Actor, tag: string) {
-  return actor.em
-    .createQueryBuilder(ContentTag, 't')
-    .select('t.content_id')
-    .where({ tag: tag.trim().toLowerCase() })
-    .getKnexQuery();
-}
-
-function fromOpaque(scope: string, after: string): string {
-  return decodeCursor(scope, after);
-}
-
-function toPage<T extends object>(
-  cursor: { items: T[]; hasNextPage: boolean; from(e: T): string },
-  scope: string,
-  totalCount: number,
-  hasPreviousPage: boolean,
-): Page<T> {
-  const edges = cursor.items.map((node) => ({
-    cursor: encodeCursor(scope, cursor.from(node)),
-    node,
-  }));
-  return {
-    edges,
-    totalCount,
-    pageInfo: {
-      hasNextPage: cursor.hasNextPage,
-      hasPreviousPage,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges.at(-1)?.cursor ?? null,
-    },
-  };
 }

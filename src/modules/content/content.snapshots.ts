@@ -1,6 +1,6 @@
 import type { EntityData } from '@mikro-orm/core';
 import type { Em } from '../../infra/db.js';
-import { User } from '../accounts/index.js';
+import { Role, User } from '../accounts/index.js';
 import { Comment } from './comment.entity.js';
 import { Content } from './content.entity.js';
 import type { ContentActivityEvent, ContentSnapshot, UserSnapshot } from './content.topics.js';
@@ -60,11 +60,19 @@ export function commentEvent(
 
 /**
  * Entities rebuilt from an event inside a fresh EntityManager, registered as loaded so
- * resolving them costs no query. Fields the snapshot leaves out (a user's email) are
- * loaded on demand.
+ * resolving them costs no query.
+ *
+ * A merged user counts as fully loaded, so the email its snapshot leaves out would read as
+ * null. For the viewers who may see that email (the user themself and admins, as in
+ * accounts.rules.ts) the user is not merged: its reference loads the row instead.
  */
-export function userFromSnapshot(em: Em, s: UserSnapshot): User {
-  return em.merge(User, { ...s, createdAt: new Date(s.createdAt) } as EntityData<User>);
+export function userFromSnapshot(
+  em: Em,
+  s: UserSnapshot,
+  viewer: Pick<User, 'id' | 'role'> | null,
+): void {
+  if (viewer && (viewer.id === s.id || viewer.role === Role.ADMIN)) return;
+  em.merge(User, { ...s, createdAt: new Date(s.createdAt) } as EntityData<User>);
 }
 
 export function contentFromSnapshot(em: Em, s: ContentSnapshot): Content {
@@ -82,8 +90,9 @@ export function contentFromSnapshot(em: Em, s: ContentSnapshot): Content {
 export function commentFromEvent(
   em: Em,
   e: Extract<ContentActivityEvent, { type: 'comment' }>,
+  viewer: Pick<User, 'id' | 'role'> | null,
 ): Comment {
-  userFromSnapshot(em, e.author);
+  userFromSnapshot(em, e.author, viewer);
   return em.merge(Comment, {
     id: e.comment.id,
     body: e.comment.body,

@@ -11,16 +11,27 @@ export const LIMITS = {
   comment: 10_000,
 } as const;
 
+/**
+ * Characters as the limits and PostgreSQL's varchar count them (code points), so an emoji
+ * counts once, not as the two UTF-16 units of `String.length`.
+ */
+export function charCount(s: string): number {
+  let n = 0;
+  for (const _ of s) n++;
+  return n;
+}
+
 export function validateTitle(raw: string): string {
   const title = raw.trim();
-  if (title.length < 1 || title.length > LIMITS.title) {
+  const length = charCount(title);
+  if (length < 1 || length > LIMITS.title) {
     throw badInput('title', `must be 1 to ${LIMITS.title} characters`);
   }
   return title;
 }
 
 export function validateBody(body: string): string {
-  if (body.length > LIMITS.body)
+  if (body.length > LIMITS.body && charCount(body) > LIMITS.body)
     throw badInput('body', `must be at most ${LIMITS.body} characters`);
   return body;
 }
@@ -31,7 +42,7 @@ export function normalizeTags(raw: readonly string[]): string[] {
   for (const t of raw) {
     const tag = t.trim().toLowerCase();
     if (!tag) throw badInput('tags', 'must not contain empty tags');
-    if (tag.length > LIMITS.tagLength) {
+    if (charCount(tag) > LIMITS.tagLength) {
       throw badInput('tags', `each tag must be at most ${LIMITS.tagLength} characters`);
     }
     if (!tags.includes(tag)) tags.push(tag);
@@ -58,7 +69,7 @@ const nonNegative = (field: string, v: number | null | undefined, integer: boole
 /**
  * http(s) URLs and well-formed mime types consistent with the kind: IMAGE content carries
  * image/* assets only, VIDEO video/* only; articles may carry any. (Publishing IMAGE or
- * VIDEO content also needs at least one asset: see `ContentService.publish`.)
+ * VIDEO content also needs at least one asset: see `requirePublishableMedia`.)
  */
 export function validateMedia(kind: ContentKind, media: readonly MediaAssetInput[]): MediaAsset[] {
   if (media.length > LIMITS.media) throw badInput('media', `at most ${LIMITS.media} assets`);
@@ -96,9 +107,17 @@ export function validateMedia(kind: ContentKind, media: readonly MediaAssetInput
   return assets;
 }
 
+/** IMAGE and VIDEO content cannot be published, or stay published, without an asset. */
+export function requirePublishableMedia(kind: ContentKind, media: readonly MediaAsset[]): void {
+  if (kind !== ContentKind.ARTICLE && media.length === 0) {
+    throw badInput('media', `${kind} content needs at least one asset to be published`);
+  }
+}
+
 export function validateComment(raw: string): string {
   const body = raw.trim();
-  if (body.length < 1 || body.length > LIMITS.comment) {
+  const length = charCount(body);
+  if (length < 1 || length > LIMITS.comment) {
     throw badInput('body', `must be 1 to ${LIMITS.comment} characters`);
   }
   return body;

@@ -1,0 +1,158 @@
+import { randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
+import { ApolloServer } from '@apollo/server';
+import { expressMiddleware } from '@as-integrations/express5';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import express, { type ErrorRequestHandler, type Express, type Request } from 'express';
+import { GraphQLError, type GraphQLSchema } from 'graphql';
+import { createContext, viewerIdFrom, type Context, type ContextDeps } from './context.js';
+import { AppError, ErrorCode, formatClientError, reportUnexpected } from './errors.js';
+import type { Logger } from './infra/logger.js';
+
+/** Largest HTTP body accepted. */
+export const MAX_PAYLOAD_BYTES = 1024 * 1024;
+
+/**
+ * Apollo Server for `schema`. Its drain (on `stop()`) stops accepting, waits for in-flight
+ * requests, then runs `onDrain` (closing the WebSockets).
+ */
+export function createApollo(
+  httpServer: Server,
+  schema: GraphQLSchema,
+  logger: Logger,
+  production: boolean,
+  onDrain: () => Promise<void>,
+) {
+  return new ApolloServer<Context>({
+    schema,
+    // main.ts drains on SIGTERM/SIGINT through close(). Apollo's own handlers (installed
+    // unless NODE_ENV=test) would run a second stop() concurrently, one that never settles
+    // (Apollo leaves the barrier a concurrent stop() waits on unresolved on success), and
+    // then re-raise the signal.
+    stopOnTerminationSignals: false,
+    csrfPrevention: true,
+    includeStacktraceInErrorResponses: false,
+    introspection: true,
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      production
+        ? ApolloServerPluginLandingPageDisabled()
+        : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
+      {
+        async serverWillStart() {
+          return { drainServer: onDrain };
+        },
+      },
+      {
+        async requestDidStart() {
+          return {
+            async didEncounterErrors({ errors, contextValue }) {
+              for (const e of errors) reportUnexpected(contextValue?.logger ?? logger, e);
+            },
+            async willSendResponse({ response, contextValue }) {
+              const body = response.body;
+              if (body.kind !== 'single' || !body.singleResult.errors) return;
+              body.singleResult.errors = body.singleResult.errors.map((e) =>
+                formatClientError(e, { production, requestId: contextValue?.requestId }),
+              );
+            },
+          };
+        },
+      },
+    ],
+  });
+}
+
+/** Request ids, /healthz, /readyz, POST/GET /graphql, and coded errors for bad bodies. */
+export function mountHttp(
+  app: Express,
+  apollo: ApolloServer<Context>,
+  deps: ContextDeps,
+  production: boolean,
+  readiness: () => Promise<Record<string, string>>,
+) {
+  const { logger } = deps;
+  app.use((req, res, next) => {
+    const given = req.get('x-request-id');
+    const id = given && /^[\w.-]{1,100}$/.test(given) ? given : randomUUID();
+    res.locals.requestId = id;
+    res.setHeader('x-request-id', id);
+    next();
+  });
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    const checks = await readiness();
+    const ready = Object.values(checks).every((c) => c !== 'down');
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'unavailable', ...checks });
+  });
+  app.use(
+    '/graphql',
+    express.json({ limit: MAX_PAYLOAD_BYTES }),
+    expressMiddleware(apollo, {
+      context: async ({ req, res }) => {
+        const requestId = res.locals.requestId as string;
+        try {
+          const viewerId = await viewerIdFrom(deps, req.headers.authorization);
+          return await createContext(deps, viewerId, requestId, clientAddress(req));
+        } catch (e) {
+          if (e instanceof AppError) {
+            throw new GraphQLError(e.message, {
+              extensions: { ...e.extensions, http: { status: 401 } },
+            });
+          }
+          // Apollo answers a failed context outside the request pipeline (no willSendResponse),
+          // with the raw message: that can be SQL, so the single exit is applied here.
+          logger.error({ err: e, requestId }, 'creating the request context failed');
+          const internal = e instanceof Error ? e.message : String(e);
+          const { message, extensions } = formatClientError(
+            { message: internal, extensions: { code: ErrorCode.Internal } },
+            { production, requestId },
+          );
+          throw new GraphQLError(message, { extensions: { ...extensions, http: { status: 500 } } });
+        }
+      },
+    }),
+  );
+  app.use(httpErrors(logger));
+}
+
+function clientAddress(req: Request): string {
+  return req.ip ?? req.socket.remoteAddress ?? 'unknown';
+}
+
+const requestError = (message: string) => ({
+  errors: [{ message, extensions: { code: 'BAD_REQUEST' } }],
+});
+
+/** Body-parser failures (malformed JSON, too large) as GraphQL-shaped JSON errors. */
+function httpErrors(logger: Logger): ErrorRequestHandler {
+  return (err, _req, res, next) => {
+    if (res.headersSent) return next(err);
+    const e = err as { type?: string; status?: number };
+    if (e.type === 'entity.parse.failed') {
+      return res.status(400).json(requestError('The request body is not valid JSON'));
+    }
+    if (e.type === 'entity.too.large') {
+      return res
+        .status(413)
+        .json(requestError(`The request body is larger than ${MAX_PAYLOAD_BYTES} bytes`));
+    }
+    if (e.status && e.status >= 400 && e.status < 500) {
+      return res.status(e.status).json(requestError('Bad request'));
+    }
+    const requestId = res.locals.requestId as string;
+    logger.error({ err, requestId }, 'unexpected HTTP error');
+    return res.status(500).json({
+      errors: [
+        {
+          message: 'Internal server error',
+          extensions: { code: 'INTERNAL_SERVER_ERROR', requestId },
+        },
+      ],
+    });
+  };
+}

@@ -1,0 +1,217 @@
+import { Cursor, type FilterQuery, type QueryOrderMap } from '@mikro-orm/core';
+import { badInput } from '../../errors.js';
+import type { Em } from '../../infra/db.js';
+import type { Logger } from '../../infra/logger.js';
+import {
+  decodeCursor,
+  encodeCursor,
+  keysetPosition,
+  pageSize,
+  toPage,
+  type Page,
+  type Slot,
+} from '../../infra/pagination.js';
+import type { PubSub } from '../../infra/pubsub.js';
+import { isId, isStaff, type Actor, type User } from '../accounts/index.js';
+import { canRead } from './content.access.js';
+import { Content, ContentStatus } from './content.entity.js';
+import { ContentTag } from './content-tag.entity.js';
+import { Comment } from './comment.entity.js';
+import { ContentOrder, type ContentFilter } from './content.inputs.js';
+import type { ContentSearch } from './content.search.js';
+
+const ORDERS: Record<ContentOrder, QueryOrderMap<Content>> = {
+  [ContentOrder.NEWEST]: { listedAt: 'desc', id: 'desc' },
+  [ContentOrder.OLDEST]: { listedAt: 'asc', id: 'asc' },
+  [ContentOrder.MOST_LIKED]: { likeCount: 'desc', id: 'desc' },
+  [ContentOrder.MOST_VIEWED]: { viewCount: 'desc', id: 'desc' },
+};
+/** What each value of a keyset position is, in the order of its `orderBy`. */
+const SHAPES: Record<ContentOrder, readonly Slot[]> = {
+  [ContentOrder.NEWEST]: ['date', 'id'],
+  [ContentOrder.OLDEST]: ['date', 'id'],
+  [ContentOrder.MOST_LIKED]: ['count', 'id'],
+  [ContentOrder.MOST_VIEWED]: ['count', 'id'],
+};
+const COMMENT_ORDER: QueryOrderMap<Comment> = { createdAt: 'asc', id: 'asc' };
+const COMMENT_SHAPE: readonly Slot[] = ['date', 'id'];
+
+export interface ContentDeps {
+  pubsub: PubSub;
+  search: ContentSearch;
+  logger: Logger;
+}
+
+/** Everything that reads content and comments, always as the viewer may see it. */
+export class ContentReader {
+  constructor(protected readonly deps: ContentDeps) {}
+
+  // ------------------------------------------------------------------ reading
+
+  /** The content if the viewer may read it; null when it does not exist or they may not. */
+  async find(actor: Actor, id: string): Promise<Content | null> {
+    if (!isId(id)) return null;
+    // UUIDs are case-insensitive: PostgreSQL agrees, SQLite compares the stored lower case.
+    const content = await actor.em.findOne(Content, { id: id.toLowerCase() });
+    return content && canRead(actor.viewer, view(content)) ? content : null;
+  }
+
+  async list(
+    actor: Actor,
+    filter: ContentFilter | null | undefined,
+    order: ContentOrder,
+    first: number,
+    after: string | null | undefined,
+  ): Promise<Page<Content>> {
+    const where: FilterQuery<Content>[] = [visibleTo(actor.viewer)];
+    if (filter?.authorId)
+      where.push(isId(filter.authorId) ? { author: filter.authorId.toLowerCase() } : { id: null });
+    if (filter?.kind) where.push({ kind: filter.kind });
+    if (filter?.tag) where.push({ id: { $in: tagged(actor, filter.tag) as never } });
+    if (filter?.status) {
+      where.push({ status: filter.status });
+      if (filter.status !== ContentStatus.PUBLISHED && !isStaff(actor.viewer)) {
+        where.push(actor.viewer ? { author: actor.viewer.id } : { id: null });
+      }
+    }
+    return this.page(actor, { $and: where }, `contents:${order}`, order, first, after);
+  }
+
+  /** A user's content, newest first: published only, or everything for themself and staff. */
+  userContents(actor: Actor, user: User, first: number, after: string | null | undefined) {
+    const own = actor.viewer?.id === user.id || isStaff(actor.viewer);
+    const where: FilterQuery<Content> = own
+      ? { author: user.id }
+      : { author: user.id, status: ContentStatus.PUBLISHED };
+    return this.page(actor, where, `user:${user.id}`, ContentOrder.NEWEST, first, after);
+  }
+
+  async comments(actor: Actor, content: Content, first: number, after: string | null | undefined) {
+    const size = pageSize(first);
+    const cursor = await actor.em.findByCursor(
+      Comment,
+      { content: content.id },
+      {
+        first: size,
+        after: after ? keysetPosition(`comments:${content.id}`, after, COMMENT_SHAPE) : undefined,
+        orderBy: COMMENT_ORDER,
+        includeCount: false,
+      },
+    );
+    return toPage(cursor.items, (c) => cursor.from(c), `comments:${content.id}`, {
+      hasNextPage: cursor.hasNextPage,
+      hasPreviousPage: !!after,
+      totalCount: content.commentCount,
+    });
+  }
+
+  async search(actor: Actor, query: string, first: number, after: string | null | undefined) {
+    const size = pageSize(first);
+    const offset = after ? Number(decodeCursor('search', after)) : 0;
+    if (!Number.isSafeInteger(offset) || offset < 0)
+      throw badInput('after', 'is not a valid cursor for this list');
+    const { ids, total } = await this.deps.search.search(actor.em, query, size, offset);
+    const found = await actor.em.find(Content, { id: { $in: ids } });
+    const byId = new Map(found.map((c) => [c.id, c]));
+    const nodes = ids.map((id) => byId.get(id)).filter((c): c is Content => !!c);
+    const edges = nodes.map((node, i) => ({
+      cursor: encodeCursor('search', String(offset + i + 1)),
+      node,
+    }));
+    return {
+      edges,
+      totalCount: total,
+      pageInfo: {
+        hasNextPage: offset + ids.length < total,
+        hasPreviousPage: offset > 0,
+        startCursor: edges[0]?.cursor ?? null,
+        endCursor: edges.at(-1)?.cursor ?? null,
+      },
+    };
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  protected async page(
+    actor: Actor,
+    where: FilterQuery<Content>,
+    scope: string,
+    order: ContentOrder,
+    first: number,
+    after: string | null | undefined,
+  ): Promise<Page<Content>> {
+    const size = pageSize(first);
+    const cursor = await actor.em.findByCursor(Content, where, {
+      first: size,
+      after: after ? keysetPosition(scope, after, SHAPES[order]) : undefined,
+      orderBy: ORDERS[order],
+    });
+    return toPage(cursor.items, (c) => cursor.from(c), scope, {
+      hasNextPage: cursor.hasNextPage,
+      hasPreviousPage: !!after,
+      totalCount: cursor.totalCount,
+    });
+  }
+}
+
+export function view(content: Content) {
+  return { status: content.status, authorId: content.author.id };
+}
+
+function visibleTo(viewer: User | null): FilterQuery<Content> {
+  if (isStaff(viewer)) return {};
+  if (viewer) return { $or: [{ status: ContentStatus.PUBLISHED }, { author: viewer.id }] };
+  return { status: ContentStatus.PUBLISHED };
+}
+
+function tagged(actor: Actor, tag: string) {
+  return actor.em
+    .createQueryBuilder(ContentTag, 't')
+    .select('t.content_id')
+    .where({ tag: tag.trim().toLowerCase() })
+    .getKnexQuery();
+}
+
+/**
+ * The first page of comments of many contents at once (one query, whatever their number),
+ * for lists that show comments under each item. Same cursors as `ContentReader.comments`.
+ */
+export async function firstCommentPages(
+  em: Em,
+  contents: readonly Content[],
+  size: number,
+): Promise<Page<Comment>[]> {
+  pageSize(size);
+  const ids = contents.map((c) => c.id);
+  const rows =
+    size === 0 || !ids.length
+      ? []
+      : await em.execute<Record<string, unknown>[]>(
+          `select id, content_id, author_id, body, created_at from (
+             select c.*, row_number() over (partition by c.content_id order by c.created_at, c.id) as rn
+               from comments c where c.content_id in (${ids.map(() => '?').join(', ')})
+           ) ranked where rn <= ? order by content_id, created_at, id`,
+          [...ids, size + 1],
+        );
+  const byContent = new Map<string, Comment[]>();
+  for (const row of rows) {
+    const comment = em.map(Comment, row);
+    const list = byContent.get(comment.content.id) ?? [];
+    list.push(comment);
+    byContent.set(comment.content.id, list);
+  }
+  const meta = em.getMetadata().get(Comment.name);
+  return contents.map((content) => {
+    const items = byContent.get(content.id) ?? [];
+    return toPage(
+      items.slice(0, size),
+      (c) => Cursor.for(meta, c, COMMENT_ORDER),
+      `comments:${content.id}`,
+      {
+        hasNextPage: items.length > size,
+        hasPreviousPage: false,
+        totalCount: content.commentCount,
+      },
+    );
+  });
+}

@@ -1,0 +1,154 @@
+import 'reflect-metadata';
+import { loadConfig } from '../config.js';
+import { createContext, type Context } from '../context.js';
+import { initOrm, migrate } from '../infra/db.js';
+import { createLogger } from '../infra/logger.js';
+import { PubSub } from '../infra/pubsub.js';
+import { memoryRateLimiter } from '../infra/rate-limit.js';
+import { entities } from '../entities.js';
+import { createServices } from '../services.js';
+import { User } from '../modules/accounts/index.js';
+import { Comment, Content, ContentKind } from '../modules/content/index.js';
+
+/**
+ * `npm run seed`: demo data for a newcomer opening the Sandbox. Idempotent: every user,
+ * content, like and comment is looked up before it is created, so running it again adds
+ * nothing. Demo users share the password below.
+ */
+export const DEMO_PASSWORD = 'marquee-demo-password';
+
+const users = [
+  { handle: 'ada', displayName: 'Ada Lovelace', bio: 'Notes on engines and poetry.' },
+  { handle: 'grace', displayName: 'Grace Hopper', bio: 'Compilers, nanoseconds, and ships.' },
+  { handle: 'linus', displayName: 'Linus Pauling', bio: 'Chemistry in pictures.' },
+  { handle: 'mae', displayName: 'Mae Jemison', bio: 'Space, dance and medicine.' },
+];
+
+const contents = [
+  {
+    author: 'ada',
+    kind: ContentKind.ARTICLE,
+    title: 'Notes on the Analytical Engine',
+    body: 'The engine weaves algebraic patterns just as the Jacquard loom weaves flowers and leaves.',
+    tags: ['computing', 'history'],
+  },
+  {
+    author: 'grace',
+    kind: ContentKind.VIDEO,
+    title: 'What a nanosecond looks like',
+    body: 'A piece of wire about a foot long: the distance light travels in one nanosecond.',
+    tags: ['computing', 'physics'],
+    media: [
+      {
+        url: 'https://media.example.com/nanosecond.mp4',
+        mimeType: 'video/mp4',
+        durationSeconds: 94,
+      },
+    ],
+  },
+  {
+    author: 'linus',
+    kind: ContentKind.IMAGE,
+    title: 'The alpha helix, drawn by hand',
+    body: 'Folding paper on a sickbed led to one of the shapes of life.',
+    tags: ['chemistry', 'biology'],
+    media: [
+      {
+        url: 'https://media.example.com/helix.png',
+        mimeType: 'image/png',
+        width: 1600,
+        height: 1200,
+      },
+    ],
+  },
+  {
+    author: 'mae',
+    kind: ContentKind.ARTICLE,
+    title: 'Running experiments in orbit',
+    body: 'What changes when bone cells grow without gravity, and what stays the same.',
+    tags: ['space', 'biology'],
+  },
+];
+
+const reactions: { who: string; title: string; comment?: string }[] = [
+  {
+    who: 'grace',
+    title: 'Notes on the Analytical Engine',
+    comment: 'The first programmer, and still right.',
+  },
+  { who: 'mae', title: 'Notes on the Analytical Engine' },
+  { who: 'ada', title: 'What a nanosecond looks like', comment: 'I want one of those wires.' },
+  { who: 'linus', title: 'What a nanosecond looks like' },
+  { who: 'mae', title: 'The alpha helix, drawn by hand', comment: 'Beautiful folds.' },
+  {
+    who: 'ada',
+    title: 'Running experiments in orbit',
+    comment: 'How do you weigh anything up there?',
+  },
+  { who: 'grace', title: 'Running experiments in orbit' },
+];
+
+const config = loadConfig();
+const logger = createLogger(config.logLevel);
+const orm = await initOrm(config, { entities });
+const pubsub = PubSub.memory();
+try {
+  await migrate(orm);
+  const { services, tokens } = createServices(config, {
+    pubsub,
+    limiter: memoryRateLimiter(),
+    logger,
+  });
+  const deps = { orm, tokens, services, logger };
+  const as = async (handle: string | null): Promise<Context> => {
+    const ctx = await createContext(deps, null, 'seed', 'local');
+    if (handle) ctx.actAs(await ctx.em.findOneOrFail(User, { handle }));
+    return ctx;
+  };
+  let created = 0;
+
+  for (const u of users) {
+    const ctx = await as(null);
+    if (await ctx.em.count(User, { handle: u.handle })) continue;
+    await services.accounts.signUp(ctx, {
+      email: `${u.handle}@demo.marquee.dev`,
+      password: DEMO_PASSWORD,
+      handle: u.handle,
+      displayName: u.displayName,
+    });
+    const me = await as(u.handle);
+    await services.accounts.updateProfile(me, { bio: u.bio });
+    created++;
+  }
+
+  for (const c of contents) {
+    const ctx = await as(c.author);
+    const existing = await ctx.em.findOne(Content, { author: ctx.viewer!.id, title: c.title });
+    if (existing) continue;
+    const content = await services.content.create(ctx, c);
+    await services.content.publish(ctx, content.id, null);
+    created++;
+  }
+
+  for (const r of reactions) {
+    const ctx = await as(r.who);
+    const content = await ctx.em.findOneOrFail(Content, { title: r.title });
+    await services.content.like(ctx, content.id);
+    if (
+      r.comment &&
+      !(await ctx.em.count(Comment, { content: content.id, author: ctx.viewer!.id }))
+    ) {
+      await services.content.addComment(ctx, content.id, r.comment);
+      created++;
+    }
+  }
+
+  console.log(
+    created
+      ? `Seeded ${created} records. Demo users: ${users.map((u) => u.handle).join(', ')} (email <handle>@demo.marquee.dev, password "${DEMO_PASSWORD}").`
+      : 'Demo data already present: nothing to do.',
+  );
+} finally {
+  await pubsub.close();
+  await orm.close();
+}

@@ -1,0 +1,35 @@
+import type { Config } from './config.js';
+import type { Services } from './context.js';
+import { dbKind } from './infra/db.js';
+import type { Logger } from './infra/logger.js';
+import type { PubSub } from './infra/pubsub.js';
+import type { RateLimiter } from './infra/rate-limit.js';
+import { AccountsService, TokenService } from './modules/accounts/index.js';
+import { ContentLiveService, ContentService, contentSearch } from './modules/content/index.js';
+
+/** The feature services of one process, wired to its infrastructure. */
+export function createServices(
+  config: Config,
+  infra: { pubsub: PubSub; limiter: RateLimiter; logger: Logger },
+): { services: Services; tokens: TokenService } {
+  const tokens = new TokenService(config.jwtSecret, config.jwtTtlSeconds);
+  const content = new ContentService({
+    pubsub: infra.pubsub,
+    search: contentSearch(dbKind(config)),
+    logger: infra.logger,
+  });
+  return {
+    tokens,
+    services: {
+      accounts: new AccountsService({
+        tokens,
+        limiter: infra.limiter,
+        adminEmails: config.adminEmails,
+        loginRateLimit: config.loginRateLimit,
+        loginRateWindowSeconds: config.loginRateWindowSeconds,
+      }),
+      content,
+      contentLive: new ContentLiveService(infra.pubsub, content),
+    },
+  };
+}

@@ -1,0 +1,82 @@
+import { randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
+import { GraphQLError, type GraphQLSchema } from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
+import { createContext, viewerIdFrom, type ContextDeps } from './context.js';
+import { formatClientError, reportUnexpected } from './errors.js';
+
+/** Largest WebSocket message accepted (the same as an HTTP body). */
+export const MAX_WS_PAYLOAD_BYTES = 1024 * 1024;
+/** Subscriptions one graphql-ws connection may hold at once. */
+export const MAX_SUBSCRIPTIONS_PER_CONNECTION = 100;
+const KEEPALIVE_MS = 12_000;
+const CONNECTION_INIT_TIMEOUT_MS = 10_000;
+
+interface WsExtra extends Record<PropertyKey, unknown> {
+  request: { socket: { remoteAddress?: string } };
+  viewerId?: string | null;
+}
+
+/**
+ * graphql-ws on `httpServer`, path `/graphql`. The token travels in
+ * `connectionParams.authorization`; a bad one closes the socket with 4403. Each
+ * subscription gets its own context (see `Context.renew` for per-event freshness).
+ * `dispose()` closes every socket with 1001.
+ */
+export function serveGraphqlWs(
+  httpServer: Server,
+  schema: GraphQLSchema,
+  deps: ContextDeps,
+  production: boolean,
+) {
+  const { logger } = deps;
+  const wsServer = new WebSocketServer({
+    server: httpServer,
+    path: '/graphql',
+    maxPayload: MAX_WS_PAYLOAD_BYTES,
+  });
+  const format = (e: GraphQLError) => {
+    reportUnexpected(logger, e);
+    return formatClientError(e.toJSON(), { production });
+  };
+  return useServer<Record<string, unknown> | undefined, WsExtra>(
+    {
+      schema,
+      connectionInitWaitTimeout: CONNECTION_INIT_TIMEOUT_MS,
+      onConnect: async (ctx) => {
+        try {
+          ctx.extra.viewerId = await viewerIdFrom(deps, ctx.connectionParams?.authorization);
+          return true;
+        } catch {
+          return false; // graphql-ws closes with 4403 Forbidden
+        }
+      },
+      context: (ctx) =>
+        createContext(
+          deps,
+          ctx.extra.viewerId ?? null,
+          randomUUID(),
+          ctx.extra.request.socket.remoteAddress ?? 'unknown',
+        ),
+      onSubscribe: (ctx) => {
+        // graphql-ws's own registry, which already holds this subscription. It forgets one
+        // the moment the client's `complete` arrives; `onComplete` runs only after the stream
+        // has wound down, so a client subscribing again at once would still find no slot.
+        if (Object.keys(ctx.subscriptions).length > MAX_SUBSCRIPTIONS_PER_CONNECTION) {
+          return [
+            new GraphQLError(
+              `At most ${MAX_SUBSCRIPTIONS_PER_CONNECTION} subscriptions per connection`,
+              { extensions: { code: 'RATE_LIMITED' } },
+            ),
+          ];
+        }
+      },
+      onError: (_ctx, _id, _payload, errors) => errors.map(format),
+      onNext: (_ctx, _id, _payload, _args, result) =>
+        result.errors?.length ? { ...result, errors: result.errors.map(format) } : undefined,
+    },
+    wsServer,
+    KEEPALIVE_MS,
+  );
+}

@@ -1,0 +1,209 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { after, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { deferred } from '../helpers/errors.js';
+import { connect, freePort, Stream } from '../helpers/ws.js';
+
+/** The compiled entry point, in the same output folder as this compiled test. */
+const MAIN = fileURLToPath(new URL('../../src/main.js', import.meta.url));
+const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
+/** A process that never prints its URL or never exits fails the test instead of the run. */
+const guard = { timeout: 60_000 };
+
+interface Exit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+/**
+ * Runs `node <outDir>/src/main.js` with only `env` (and PATH): nothing leaks in from the test
+ * runner's environment, such as a database URL or node:test's own variables.
+ */
+function launch(env: Record<string, string>) {
+  const child = spawn(process.execPath, [MAIN], {
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const stdout: string[] = [];
+  let stderr = '';
+  const url = deferred<string>();
+  const exited = deferred<Exit>();
+  createInterface({ input: child.stdout }).on('line', (line) => {
+    stdout.push(line);
+    const printed = /^Marquee GraphQL API: (\S+)$/.exec(line);
+    if (printed) url.resolve(printed[1]!);
+  });
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  // 'close', not 'exit': by then everything the process wrote has been read.
+  child.once('close', (code, signal) => {
+    url.reject(new Error(`exited (${code ?? signal}) before serving:\n${stderr}`));
+    exited.resolve({ code, signal });
+  });
+  url.promise.catch(() => undefined);
+  return {
+    child,
+    url: url.promise,
+    exited: exited.promise,
+    stdout,
+    stderr: () => stderr,
+  };
+}
+
+/**
+ * A POST whose headers the server has taken (it answered `100 Continue`, so the request is
+ * under way) while its body is held back until `send()`: a request deterministically in
+ * flight.
+ */
+function heldRequest(url: string, body: string) {
+  const accepted = deferred<void>();
+  const response = deferred<{ status: number; body: string }>();
+  const req = request(url, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(body),
+      expect: '100-continue',
+    },
+  });
+  req.on('continue', () => accepted.resolve());
+  req.on('response', (res) => {
+    let text = '';
+    res.setEncoding('utf8');
+    res.on('data', (chunk: string) => (text += chunk));
+    res.on('end', () => response.resolve({ status: res.statusCode ?? 0, body: text }));
+  });
+  req.on('error', (e) => {
+    accepted.reject(e);
+    response.reject(e);
+  });
+  response.promise.catch(() => undefined);
+  req.flushHeaders();
+  return {
+    accepted: accepted.promise,
+    send() {
+      req.end(body);
+      return response.promise;
+    },
+  };
+}
+
+describe('process lifecycle (sqlite)', () => {
+  const dirs: string[] = [];
+  const children: ReturnType<typeof launch>[] = [];
+  const dataDir = () => {
+    const dir = mkdtempSync(join(tmpdir(), 'marquee-lifecycle-'));
+    dirs.push(dir);
+    return dir;
+  };
+  const start = (env: Record<string, string>) => {
+    const p = launch(env);
+    children.push(p);
+    return p;
+  };
+  after(() => {
+    for (const p of children) {
+      if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
+    }
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it(
+    'should serve health and readiness, then drain on SIGTERM: sockets closed with 1001, the request in flight answered, exit code 0',
+    guard,
+    async () => {
+      const port = await freePort();
+      const p = start({ PORT: String(port), DATA_DIR: dataDir(), LOG_LEVEL: 'info' });
+      const url = await p.url;
+      assert.equal(new URL(url).port, String(port));
+      const origin = new URL(url).origin;
+
+      const health = await fetch(`${origin}/healthz`);
+      assert.equal(health.status, 200);
+      assert.deepEqual(await health.json(), { status: 'ok' });
+      const ready = await fetch(`${origin}/readyz`);
+      assert.equal(ready.status, 200);
+      assert.deepEqual(await ready.json(), {
+        status: 'ready',
+        database: 'ok',
+        redis: 'not configured',
+      });
+
+      const ws = connect(url.replace(/^http/, 'ws'));
+      await ws.connected;
+      // The socket serves subscriptions: an unknown content is refused over it.
+      const refused = new Stream(
+        ws.client.iterate({
+          query: `subscription { commentAdded(contentId: "${UNKNOWN_ID}") { id } }`,
+        }),
+      );
+      assert.equal((await refused.next()).errors?.[0]?.extensions?.code, 'NOT_FOUND');
+      const feed = new Stream(
+        ws.client.iterate({ query: 'subscription { contentPublished { id } }' }),
+      );
+      const inFlight = heldRequest(url, JSON.stringify({ query: '{ contents { totalCount } }' }));
+      await inFlight.accepted;
+
+      p.child.kill('SIGTERM');
+      assert.equal(await ws.closed, 1001);
+      // The subscription fails with its connection rather than waiting forever.
+      await assert.rejects(feed.next());
+      // Draining has begun (the sockets are closed), and the held request still completes.
+      const response = await inFlight.send();
+      assert.equal(response.status, 200);
+      assert.deepEqual(JSON.parse(response.body), { data: { contents: { totalCount: 0 } } });
+      assert.deepEqual(await p.exited, { code: 0, signal: null });
+
+      const logged = p.stdout.flatMap((line) => {
+        try {
+          return [JSON.parse(line) as { level: number; msg: string }];
+        } catch {
+          return [];
+        }
+      });
+      assert.ok(
+        logged.some((l) => l.msg === 'draining'),
+        'logs that it drains',
+      );
+      assert.deepEqual(
+        logged.filter((l) => l.level >= 50),
+        [],
+        'logs no error while stopping',
+      );
+    },
+  );
+
+  it(
+    'should exit with code 1 and a readable message naming JWT_SECRET when it is missing in production',
+    guard,
+    async () => {
+      const p = start({
+        NODE_ENV: 'production',
+        PORT: String(await freePort()),
+        DATA_DIR: dataDir(),
+      });
+      assert.deepEqual(await p.exited, { code: 1, signal: null });
+      assert.match(p.stderr(), /JWT_SECRET/);
+      assert.doesNotMatch(p.stderr(), /^\s+at /m, 'no stack trace');
+      assert.equal(p.stdout.length, 0);
+    },
+  );
+
+  it(
+    'should exit with code 1 and a readable message naming PORT when it is invalid',
+    guard,
+    async () => {
+      for (const port of ['http', '65536', '-1', '4.5']) {
+        const p = start({ PORT: port, DATA_DIR: dataDir() });
+        assert.deepEqual(await p.exited, { code: 1, signal: null }, `PORT=${port}`);
+        assert.match(p.stderr(), /\bPORT\b/, `PORT=${port}`);
+        assert.doesNotMatch(p.stderr(), /^\s+at /m, `PORT=${port}: no stack trace`);
+      }
+    },
+  );
+});

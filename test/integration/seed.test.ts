@@ -1,0 +1,57 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { bootServer, type TestServer } from '../helpers/server.js';
+import { targets, type Storage } from '../helpers/targets.js';
+
+const run = promisify(execFile);
+const seedScript = join(
+  dirname(fileURLToPath(import.meta.url)),
+  '..',
+  '..',
+  'src',
+  'scripts',
+  'seed.js',
+);
+
+for (const target of targets()) {
+  describe(`seed (${target.name})`, () => {
+    let storage: Storage;
+    let t: TestServer | undefined;
+    before(async () => {
+      storage = await target.provision('seed');
+    });
+    after(async () => {
+      await t?.close();
+      await storage.drop();
+    });
+
+    const seed = () =>
+      run(process.execPath, [seedScript], {
+        env: { PATH: process.env.PATH, LOG_LEVEL: 'silent', ...storage.env },
+      });
+
+    it('should create demo users and published content, and add nothing when run again', async () => {
+      const first = await seed();
+      assert.match(first.stdout, /Seeded \d+ records/);
+      const second = await seed();
+      assert.match(second.stdout, /already present/);
+
+      t = await bootServer(target, 'seed', { storage });
+      const { contents } = await t.client().Contents({ first: 100 });
+      assert.equal(contents.totalCount, 4);
+      assert.ok(contents.edges.every((e) => e.node.status === 'PUBLISHED'));
+      const liked = contents.edges.reduce((n, e) => n + e.node.likeCount, 0);
+      const commented = contents.edges.reduce((n, e) => n + e.node.commentCount, 0);
+      assert.equal(liked, 7);
+      assert.equal(commented, 4);
+      const { logIn } = await t.client().LogIn({
+        input: { email: 'ada@demo.marquee.dev', password: 'marquee-demo-password' },
+      });
+      assert.equal(logIn.user.handle, 'ada');
+    });
+  });
+}
