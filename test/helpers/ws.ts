@@ -32,10 +32,7 @@ export class Stream<T> {
     if (!r.done) throw new Error(`expected the stream to end, got ${JSON.stringify(r.value)}`);
   }
 
-  /**
-   * Unsubscribes, as breaking out of a `for await` loop does. An SDK stream is an async
-   * generator, so this waits for a pulled event first: call it between events.
-   */
+  /** Unsubscribes, as breaking out of a `for await` loop does. */
   async return(): Promise<void> {
     await this.iterator.return?.();
   }

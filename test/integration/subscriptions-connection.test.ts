@@ -183,6 +183,23 @@ for (const target of targets()) {
       },
     );
 
+    it(
+      'should release the listener at once when an SDK subscription waiting for an event returns',
+      guard,
+      async () => {
+        const author = await t.user('sdk_return_author');
+        const id = await published(author.client, 'Quiet');
+        const fan = t.client();
+        const iterator = fan.CommentAdded({ contentId: id })[Symbol.asyncIterator]();
+        const pending = iterator.next();
+        await t.server.pubsub.waitForSubscribers(CONTENT_ACTIVITY, id, 1);
+        await iterator.return?.();
+        await t.server.pubsub.waitForSubscribersAtMost(CONTENT_ACTIVITY, id, 0);
+        assert.deepEqual(await pending, { value: undefined, done: true });
+        await fan.close();
+      },
+    );
+
     it('should release every listener of a connection the client disposes', guard, async () => {
       const author = await t.user('dispose_author');
       const id = await published(author.client, 'Left open');
