@@ -1,6 +1,39 @@
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 
 const DEV_JWT_SECRET = 'marquee-development-secret-do-not-use-in-production';
+/** Public, so development only: a warning is logged, and production refuses to start. */
+const DEV_CHAT_KEY = {
+  id: 'dev',
+  key: createHash('sha256').update('marquee-dev-chat-key').digest(),
+};
+
+/** `id:base64key,id2:base64key2`: ids of 1-32 [A-Za-z0-9_-], keys of exactly 32 bytes. */
+const chatKeys = z
+  .string()
+  .transform((s, ctx) => {
+    const keys: { id: string; key: Buffer }[] = [];
+    const parts = s.split(',').map((p) => p.trim());
+    for (const part of parts.filter(Boolean)) {
+      const colon = part.indexOf(':');
+      const id = part.slice(0, colon);
+      const key = Buffer.from(part.slice(colon + 1), 'base64');
+      if (colon < 1 || !/^[A-Za-z0-9_-]{1,32}$/.test(id) || key.length !== 32) {
+        ctx.addIssue({
+          code: 'custom',
+          message: 'must be id:base64key pairs (comma-separated), each key 32 bytes',
+        });
+        return z.NEVER;
+      }
+      if (keys.some((k) => k.id === id)) {
+        ctx.addIssue({ code: 'custom', message: `key id ${id} appears twice` });
+        return z.NEVER;
+      }
+      keys.push({ id, key });
+    }
+    return keys;
+  })
+  .optional();
 
 const list = z
   .string()
@@ -39,6 +72,11 @@ const schema = z
     LOGIN_RATE_LIMIT: positiveInt(10),
     LOGIN_RATE_WINDOW_SECONDS: positiveInt(60),
     SCHEDULER_INTERVAL_MS: positiveInt(1000),
+    CHAT_ENCRYPTION_KEYS: chatKeys,
+    CHAT_RATE_PER_CONVERSATION: positiveInt(10),
+    CHAT_RATE_PER_CONVERSATION_WINDOW_SECONDS: positiveInt(10),
+    CHAT_RATE_OVERALL: positiveInt(60),
+    CHAT_RATE_OVERALL_WINDOW_SECONDS: positiveInt(60),
     MIGRATE_ON_START: z
       .enum(['true', 'false'])
       .default('true')
@@ -53,6 +91,13 @@ const schema = z
       ctx.addIssue({
         code: 'custom',
         path: ['JWT_SECRET'],
+        message: 'is required when NODE_ENV=production',
+      });
+    }
+    if (env.NODE_ENV === 'production' && !env.CHAT_ENCRYPTION_KEYS?.length) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['CHAT_ENCRYPTION_KEYS'],
         message: 'is required when NODE_ENV=production',
       });
     }
@@ -79,6 +124,16 @@ export interface Config {
   readonly loginRateLimit: number;
   readonly loginRateWindowSeconds: number;
   readonly schedulerIntervalMs: number;
+  /** Secret. Message-body keys: the first encrypts, every one decrypts (rotation). */
+  readonly chatEncryptionKeys: readonly { id: string; key: Buffer }[];
+  readonly chatKeyIsDevelopmentDefault: boolean;
+  /** Messages per user: in one conversation per window, and overall per window. */
+  readonly chatRates: {
+    perConversation: number;
+    perConversationWindowSeconds: number;
+    overall: number;
+    overallWindowSeconds: number;
+  };
   readonly migrateOnStart: boolean;
   readonly trustProxy: boolean;
 }
@@ -117,6 +172,16 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     loginRateLimit: e.LOGIN_RATE_LIMIT,
     loginRateWindowSeconds: e.LOGIN_RATE_WINDOW_SECONDS,
     schedulerIntervalMs: e.SCHEDULER_INTERVAL_MS,
+    chatEncryptionKeys: Object.freeze(
+      e.CHAT_ENCRYPTION_KEYS?.length ? e.CHAT_ENCRYPTION_KEYS : [DEV_CHAT_KEY],
+    ),
+    chatKeyIsDevelopmentDefault: !e.CHAT_ENCRYPTION_KEYS?.length,
+    chatRates: Object.freeze({
+      perConversation: e.CHAT_RATE_PER_CONVERSATION,
+      perConversationWindowSeconds: e.CHAT_RATE_PER_CONVERSATION_WINDOW_SECONDS,
+      overall: e.CHAT_RATE_OVERALL,
+      overallWindowSeconds: e.CHAT_RATE_OVERALL_WINDOW_SECONDS,
+    }),
     migrateOnStart: e.MIGRATE_ON_START,
     trustProxy: e.TRUST_PROXY,
   });

@@ -8,15 +8,24 @@ import {
   type ContentLoaders,
   type ContentService,
 } from './modules/content/index.js';
+import {
+  createChatLoaders,
+  type ChatLoaders,
+  type ConversationService,
+  type MessageService,
+} from './modules/chat/index.js';
 
 export interface Services {
   accounts: AccountsService;
   content: ContentService;
   contentLive: ContentLiveService;
+  conversations: ConversationService;
+  messages: MessageService;
 }
 
 export interface Loaders {
   content: ContentLoaders;
+  chat: ChatLoaders;
 }
 
 /**
@@ -63,7 +72,7 @@ export async function createContext(
   return {
     viewer,
     em,
-    loaders: { content: createContentLoaders(em, viewer) },
+    loaders: loadersFor(em, viewer),
     services: deps.services,
     requestId,
     clientAddress,
@@ -72,11 +81,15 @@ export async function createContext(
     // copy of the context object, and the copy is the one resolvers read.
     renew(this: Context) {
       this.em = deps.orm.em.fork() as Em;
-      this.loaders = { content: createContentLoaders(this.em, this.viewer) };
+      this.loaders = loadersFor(this.em, this.viewer);
     },
     actAs(this: Context, user: User) {
       this.viewer = user;
-      this.loaders = { content: createContentLoaders(this.em, user) };
+      this.loaders = loadersFor(this.em, user);
     },
   };
+}
+
+function loadersFor(em: Em, viewer: User | null): Loaders {
+  return { content: createContentLoaders(em, viewer), chat: createChatLoaders(em, viewer) };
 }

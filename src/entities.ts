@@ -1,5 +1,23 @@
 import { User } from './modules/accounts/index.js';
 import { Comment, Content, ContentTag, Like } from './modules/content/index.js';
+import {
+  Block,
+  Conversation,
+  ConversationMember,
+  Message,
+  Reaction,
+} from './modules/chat/index.js';
 
 /** Every MikroORM entity, in one list (discovery does not scan folders). */
-export const entities = [User, Content, ContentTag, Like, Comment];
+export const entities = [
+  User,
+  Content,
+  ContentTag,
+  Like,
+  Comment,
+  Conversation,
+  ConversationMember,
+  Message,
+  Reaction,
+  Block,
+];

@@ -11,6 +11,14 @@ import {
   contentRules,
   UserContentsResolver,
 } from './modules/content/index.js';
+import {
+  chatEventTypes,
+  chatRules,
+  ConversationMemberResolver,
+  ConversationResolver,
+  MessageResolver,
+  withChatEventUnion,
+} from './modules/chat/index.js';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 const resolvers: NonEmptyArray<Function> = [
@@ -19,18 +27,23 @@ const resolvers: NonEmptyArray<Function> = [
   UserContentsResolver,
   CommentResolver,
   ContentLiveResolver,
+  ConversationResolver,
+  ConversationMemberResolver,
+  MessageResolver,
 ];
 
-export const rules = mergeRules(accountsRules, contentRules);
+export const rules = mergeRules(accountsRules, contentRules, chatRules);
 
 /** The schema as type-graphql builds it, without permissions: what `schema.graphql` shows. */
 export async function buildBareSchema(pubSub: PubSub = PubSub.memory()): Promise<GraphQLSchema> {
-  return buildSchema({
+  const schema = await buildSchema({
     resolvers,
+    orphanedTypes: chatEventTypes,
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
     pubSub,
     validate: false,
   });
+  return withChatEventUnion(schema);
 }
 
 /**

@@ -52,6 +52,11 @@ export async function startServer(
       'JWT_SECRET is not set: using the development secret (never do this in production)',
     );
   }
+  if (config.chatKeyIsDevelopmentDefault) {
+    logger.warn(
+      'CHAT_ENCRYPTION_KEYS is not set: message bodies are encrypted with the public development key',
+    );
+  }
 
   const orm = await initOrm(config, { entities, onQuery: options.onQuery });
   if (config.migrateOnStart) {

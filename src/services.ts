@@ -6,6 +6,12 @@ import type { PubSub } from './infra/pubsub.js';
 import type { RateLimiter } from './infra/rate-limit.js';
 import { AccountsService, TokenService } from './modules/accounts/index.js';
 import { ContentLiveService, ContentService, contentSearch } from './modules/content/index.js';
+import {
+  ConversationService,
+  MessageCipher,
+  MessageService,
+  type ChatDeps,
+} from './modules/chat/index.js';
 
 /** The feature services of one process, wired to its infrastructure. */
 export function createServices(
@@ -18,6 +24,13 @@ export function createServices(
     search: contentSearch(dbKind(config)),
     logger: infra.logger,
   });
+  const chat: ChatDeps = {
+    pubsub: infra.pubsub,
+    limiter: infra.limiter,
+    cipher: new MessageCipher(config.chatEncryptionKeys),
+    rates: config.chatRates,
+    logger: infra.logger,
+  };
   return {
     tokens,
     services: {
@@ -30,6 +43,8 @@ export function createServices(
       }),
       content,
       contentLive: new ContentLiveService(infra.pubsub, content),
+      conversations: new ConversationService(chat),
+      messages: new MessageService(chat),
     },
   };
 }

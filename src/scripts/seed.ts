@@ -9,6 +9,7 @@ import { entities } from '../entities.js';
 import { createServices } from '../services.js';
 import { User } from '../modules/accounts/index.js';
 import { Comment, Content, ContentKind } from '../modules/content/index.js';
+import { Conversation } from '../modules/chat/index.js';
 
 /**
  * `npm run seed`: demo data for a newcomer opening the Sandbox. Idempotent: every user,
@@ -88,6 +89,18 @@ const reactions: { who: string; title: string; comment?: string }[] = [
   { who: 'grace', title: 'Running experiments in orbit' },
 ];
 
+const conversation = {
+  owner: 'ada',
+  others: ['grace', 'linus'],
+  title: 'Engines, compilers and helices',
+  messages: [
+    { who: 'ada', body: 'Welcome! This is the demo conversation.' },
+    { who: 'grace', body: 'Glad to be here. Who brought the nanosecond wires?' },
+    { who: 'linus', body: 'I brought paper for folding models instead.' },
+    { who: 'ada', body: 'Both welcome. Reply, react, or mark it read to try the API.' },
+  ],
+};
+
 const config = loadConfig();
 const logger = createLogger(config.logLevel);
 const orm = await initOrm(config, { entities });
@@ -139,6 +152,25 @@ try {
       !(await ctx.em.count(Comment, { content: content.id, author: ctx.viewer!.id }))
     ) {
       await services.content.addComment(ctx, content.id, r.comment);
+      created++;
+    }
+  }
+
+  if (!(await (await as(null)).em.count(Conversation, { title: conversation.title }))) {
+    const owner = await as(conversation.owner);
+    const ids = [];
+    for (const handle of conversation.others) {
+      ids.push((await owner.em.findOneOrFail(User, { handle })).id);
+    }
+    const { id } = await services.conversations.start(owner, ids, conversation.title);
+    created++;
+    for (const [i, m] of conversation.messages.entries()) {
+      // clientMessageIds make a re-run after an interruption add nothing twice.
+      await services.messages.send(await as(m.who), {
+        conversationId: id,
+        body: m.body,
+        clientMessageId: `seed-${i}`,
+      });
       created++;
     }
   }

@@ -34,7 +34,7 @@ for (const target of targets()) {
         env: { PATH: process.env.PATH, LOG_LEVEL: 'silent', ...storage.env },
       });
 
-    it('should create demo users and published content, and add nothing when run again', async () => {
+    it('should create demo users, published content and a conversation, and add nothing when run again', async () => {
       const first = await seed();
       assert.match(first.stdout, /Seeded \d+ records/);
       const second = await seed();
@@ -52,6 +52,17 @@ for (const target of targets()) {
         input: { email: 'ada@demo.marquee.dev', password: 'marquee-demo-password' },
       });
       assert.equal(logIn.user.handle, 'ada');
+
+      const ada = t.client(logIn.token);
+      const { conversations } = await ada.Conversations({});
+      assert.equal(conversations.edges.length, 1);
+      const demo = conversations.edges[0]!.node;
+      assert.equal(demo.kind, 'GROUP');
+      assert.deepEqual(demo.members.map((m) => m.user.handle).sort(), ['ada', 'grace', 'linus']);
+      assert.equal(demo.lastMessage?.author.handle, 'ada');
+      assert.equal(demo.unreadCount, 0);
+      const { conversation } = await ada.ConversationMessages({ id: demo.id });
+      assert.equal(conversation?.messages.edges.length, 4);
     });
   });
 }

@@ -1,0 +1,150 @@
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import { badInput, forbidden, notFound } from '../../errors.js';
+import { isId, requireViewer, User, type Actor } from '../accounts/index.js';
+import { Block } from './block.entity.js';
+import { ChatReader } from './chat.reader.js';
+import { CHAT_EVENTS } from './chat.topics.js';
+import { CHAT_LIMITS, parseMessageCursor, validateTitle } from './chat.validation.js';
+import { Conversation, ConversationKind, directKeyOf } from './conversation.entity.js';
+import { ConversationMember } from './conversation-member.entity.js';
+
+/** Starting, leaving and reading conversations; blocks; typing. */
+export class ConversationService extends ChatReader {
+  /**
+   * One other member: the DIRECT conversation of the two, created once (the unique
+   * `directKey` settles a race between both starting it) and re-joined by both when either
+   * had left. More: a new GROUP. The viewer is always a member; listing them is ignored.
+   */
+  async start(actor: Actor, memberIds: readonly string[], rawTitle?: string | null) {
+    const viewer = requireViewer(actor);
+    const title = validateTitle(rawTitle);
+    const others = await this.users(actor, memberIds, viewer);
+    if (others.length === 1) return this.direct(actor, viewer, others[0]!);
+    if (others.length + 1 > CHAT_LIMITS.groupMembers) {
+      throw badInput('memberIds', `a group has at most ${CHAT_LIMITS.groupMembers} members`);
+    }
+    const conversation = actor.em.create(Conversation, { kind: ConversationKind.GROUP, title });
+    for (const user of [viewer, ...others]) {
+      actor.em.create(ConversationMember, { conversation, user });
+    }
+    await actor.em.flush();
+    return conversation;
+  }
+
+  async leave(actor: Actor, id: string): Promise<string> {
+    const viewer = requireViewer(actor);
+    const conversation = await this.member(actor, id);
+    await actor.em.nativeUpdate(
+      ConversationMember,
+      { conversation: conversation.id, user: viewer.id },
+      { leftAt: new Date() },
+    );
+    return conversation.id;
+  }
+
+  /** Moves the viewer's read position to `cursor`, never backwards. */
+  async markRead(actor: Actor, id: string, cursor: string): Promise<Conversation> {
+    const viewer = requireViewer(actor);
+    const conversation = await this.member(actor, id);
+    const seq = parseMessageCursor(cursor, 'cursor');
+    await actor.em.refresh(conversation);
+    if (seq > conversation.lastSeq) {
+      throw badInput('cursor', 'is not a message cursor of this conversation');
+    }
+    // Conditional, so a late request with an older cursor cannot move it back.
+    await actor.em.nativeUpdate(
+      ConversationMember,
+      { conversation: conversation.id, user: viewer.id, lastReadSeq: { $lt: seq } },
+      { lastReadSeq: seq },
+    );
+    return conversation;
+  }
+
+  async block(actor: Actor, userId: string): Promise<User> {
+    const viewer = requireViewer(actor);
+    const user = await this.otherUser(actor, userId, viewer);
+    await actor.em
+      .createQueryBuilder(Block)
+      .insert({ blocker: viewer.id, blocked: user.id, createdAt: new Date() })
+      .onConflict(['blocker', 'blocked'])
+      .ignore()
+      .execute('run');
+    return user;
+  }
+
+  async unblock(actor: Actor, userId: string): Promise<User> {
+    const viewer = requireViewer(actor);
+    const user = await this.otherUser(actor, userId, viewer);
+    await actor.em.nativeDelete(Block, { blocker: viewer.id, blocked: user.id });
+    return user;
+  }
+
+  /** Published to the conversation's channel only: typing is never stored. */
+  async setTyping(actor: Actor, id: string, typing: boolean): Promise<boolean> {
+    const viewer = requireViewer(actor);
+    const conversation = await this.member(actor, id);
+    await this.deps.pubsub.publish(
+      CHAT_EVENTS,
+      {
+        type: 'typing',
+        conversationId: conversation.id,
+        userId: viewer.id,
+        typing,
+        at: new Date().toISOString(),
+      },
+      conversation.id,
+    );
+    return true;
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  private async direct(actor: Actor, viewer: User, other: User): Promise<Conversation> {
+    if (await actor.em.count(Block, { blocker: other.id, blocked: viewer.id })) {
+      throw forbidden('This user does not accept your messages');
+    }
+    const directKey = directKeyOf(viewer.id, other.id);
+    let conversation = await actor.em.findOne(Conversation, { directKey });
+    if (!conversation) {
+      try {
+        conversation = await actor.em.fork().transactional(async (em) => {
+          const created = em.create(Conversation, { kind: ConversationKind.DIRECT, directKey });
+          em.create(ConversationMember, { conversation: created, user: viewer.id });
+          em.create(ConversationMember, { conversation: created, user: other.id });
+          return created;
+        });
+      } catch (e) {
+        if (!(e instanceof UniqueConstraintViolationException)) throw e;
+        // Both started it at the same moment: the other request created it.
+        conversation = await actor.em.findOneOrFail(Conversation, { directKey });
+      }
+    }
+    await actor.em.nativeUpdate(
+      ConversationMember,
+      { conversation: conversation.id, leftAt: { $ne: null } },
+      { leftAt: null },
+    );
+    return conversation;
+  }
+
+  /** The other users named, without the viewer and duplicates; unknown ids: BAD_USER_INPUT. */
+  private async users(actor: Actor, ids: readonly string[], viewer: User): Promise<User[]> {
+    if (ids.length > CHAT_LIMITS.groupMembers) {
+      throw badInput('memberIds', `a group has at most ${CHAT_LIMITS.groupMembers} members`);
+    }
+    if (!ids.every(isId)) throw badInput('memberIds', 'contains an unknown user id');
+    const wanted = [...new Set(ids.map((id) => id.toLowerCase()))].filter((id) => id !== viewer.id);
+    if (!wanted.length) throw badInput('memberIds', 'must name at least one other user');
+    const found = await actor.em.find(User, { id: { $in: wanted } });
+    if (found.length !== wanted.length) throw badInput('memberIds', 'contains an unknown user id');
+    const byId = new Map(found.map((u) => [u.id, u]));
+    return wanted.map((id) => byId.get(id)!);
+  }
+
+  private async otherUser(actor: Actor, id: string, viewer: User): Promise<User> {
+    const user = isId(id) ? await actor.em.findOne(User, { id: id.toLowerCase() }) : null;
+    if (!user) throw notFound('User');
+    if (user.id === viewer.id) throw badInput('userId', 'must be another user');
+    return user;
+  }
+}

@@ -1,0 +1,27 @@
+import { FieldResolver, Resolver, Root } from 'type-graphql';
+import { User } from '../accounts/index.js';
+import { messageCursor } from './chat.validation.js';
+import { ConversationMember } from './conversation-member.entity.js';
+
+@Resolver(() => ConversationMember)
+export class ConversationMemberResolver {
+  @FieldResolver(() => User)
+  user(@Root() member: ConversationMember): Promise<User> {
+    return member.user.loadOrFail();
+  }
+
+  @FieldResolver(() => String, {
+    nullable: true,
+    description: 'Cursor of the last message this member has read.',
+  })
+  lastReadCursor(@Root() member: ConversationMember): string | null {
+    return member.lastReadSeq > 0 ? messageCursor(member.lastReadSeq) : null;
+  }
+
+  // Presence is tracked per graphql-ws connection, which arrives with the chat
+  // subscriptions; until then nobody is reported online.
+  @FieldResolver(() => Boolean)
+  online(): boolean {
+    return false;
+  }
+}

@@ -1,0 +1,176 @@
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import { badInput, conflict, forbidden, rateLimited } from '../../errors.js';
+import { isId, isStaff, requireViewer, type Actor, type User } from '../accounts/index.js';
+import { Block } from './block.entity.js';
+import { ChatReader } from './chat.reader.js';
+import type { SendMessageInput } from './chat.inputs.js';
+import {
+  CHAT_LIMITS,
+  validateClientMessageId,
+  validateEmoji,
+  validateMessageBody,
+} from './chat.validation.js';
+import { Conversation, ConversationKind } from './conversation.entity.js';
+import { ConversationMember } from './conversation-member.entity.js';
+import { Message } from './message.entity.js';
+import { Reaction } from './reaction.entity.js';
+
+/** Sending, editing, deleting and reacting to messages. */
+export class MessageService extends ChatReader {
+  /**
+   * Stores a message with the next sequence number of its conversation. The number comes
+   * from one `UPDATE … SET last_seq = last_seq + 1 … RETURNING` in the transaction that
+   * inserts the message: the row lock orders concurrent senders on any number of
+   * processes, so cursors never repeat or go backwards, and a failed insert gives its
+   * number back. A resent `clientMessageId` returns the first message.
+   */
+  async send(actor: Actor, input: SendMessageInput): Promise<Message> {
+    const viewer = requireViewer(actor);
+    const body = validateMessageBody(input.body);
+    const clientMessageId = validateClientMessageId(input.clientMessageId);
+    const conversation = await this.member(actor, input.conversationId);
+    await this.checkNotBlocked(actor, conversation, viewer);
+    if (clientMessageId) {
+      const sent = await this.resent(actor, conversation, viewer, clientMessageId);
+      if (sent) return sent;
+    }
+    const replyTo = input.replyToId ? await this.replyTarget(actor, conversation, input) : null;
+    await this.checkRate(conversation, viewer);
+
+    const now = new Date();
+    try {
+      // On a fresh fork: the commit's flush must write this message only, never the
+      // request's other entities (copies of rows that other requests may have changed).
+      const stored = await actor.em.fork().transactional(async (em) => {
+        const [row] = await em.execute<{ last_seq: number | string }[]>(
+          'update conversations set last_seq = last_seq + 1 where id = ? returning last_seq',
+          [conversation.id],
+        );
+        const seq = Number(row!.last_seq);
+        await em.nativeUpdate(Conversation, { id: conversation.id }, { lastMessageAt: now });
+        // The sender has read what they wrote.
+        await em.nativeUpdate(
+          ConversationMember,
+          { conversation: conversation.id, user: viewer.id, lastReadSeq: { $lt: seq } },
+          { lastReadSeq: seq },
+        );
+        const message = em.create(Message, {
+          conversation: conversation.id,
+          author: viewer.id,
+          seq,
+          replyTo: replyTo?.id ?? null,
+          clientMessageId,
+          createdAt: now,
+        });
+        Object.assign(message, this.deps.cipher.seal(message.id, body));
+        return message;
+      });
+      await actor.em.refresh(conversation);
+      return stored;
+    } catch (e) {
+      if (!(e instanceof UniqueConstraintViolationException) || !clientMessageId) throw e;
+      // The same clientMessageId raced itself: the other request stored it.
+      const sent = await this.resent(actor, conversation, viewer, clientMessageId);
+      if (!sent) throw e;
+      return sent;
+    }
+  }
+
+  async edit(actor: Actor, id: string, rawBody: string): Promise<Message> {
+    const viewer = requireViewer(actor);
+    const body = validateMessageBody(rawBody);
+    const message = await this.visibleMessage(actor, id);
+    if (message.author.id !== viewer.id) throw forbidden('Only the author may edit a message');
+    if (message.deletedAt) throw conflict('id', 'A deleted message cannot be edited');
+    Object.assign(message, this.deps.cipher.seal(message.id, body), { editedAt: new Date() });
+    await actor.em.flush();
+    return message;
+  }
+
+  /** Leaves a tombstone: the body and reactions go, the message keeps its place. */
+  async delete(actor: Actor, id: string): Promise<Message> {
+    const viewer = requireViewer(actor);
+    const message = await this.visibleMessage(actor, id);
+    if (message.author.id !== viewer.id && !isStaff(viewer)) {
+      throw forbidden('Only the author or a moderator may delete a message');
+    }
+    if (message.deletedAt) return message;
+    await actor.em.fork().transactional(async (em) => {
+      await em.nativeDelete(Reaction, { message: message.id });
+      await em.nativeUpdate(
+        Message,
+        { id: message.id },
+        { ciphertext: null, keyId: null, deletedAt: new Date() },
+      );
+    });
+    await actor.em.refresh(message);
+    return message;
+  }
+
+  /** Toggles the viewer's `emoji` on the message; at most 20 distinct emojis per message. */
+  async react(actor: Actor, id: string, rawEmoji: string): Promise<Message> {
+    const viewer = requireViewer(actor);
+    const emoji = validateEmoji(rawEmoji);
+    const message = await this.visibleMessage(actor, id);
+    if (message.deletedAt) throw conflict('messageId', 'A deleted message cannot get reactions');
+    const key = { message: message.id, user: viewer.id, emoji };
+    if (await actor.em.nativeDelete(Reaction, key)) return message;
+    const used = await actor.em.find(Reaction, { message: message.id }, { fields: ['emoji'] });
+    const distinct = new Set(used.map((r) => r.emoji));
+    if (!distinct.has(emoji) && distinct.size >= CHAT_LIMITS.emojisPerMessage) {
+      throw badInput('emoji', `a message has at most ${CHAT_LIMITS.emojisPerMessage} emojis`);
+    }
+    await actor.em
+      .createQueryBuilder(Reaction)
+      .insert({ ...key, createdAt: new Date() })
+      .onConflict(['message', 'user', 'emoji'])
+      .ignore()
+      .execute('run');
+    return message;
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  /** In a DIRECT conversation, someone the other member blocked may not write. */
+  private async checkNotBlocked(actor: Actor, conversation: Conversation, viewer: User) {
+    if (conversation.kind !== ConversationKind.DIRECT) return;
+    const other = conversation.directKey!.split(':').find((id) => id !== viewer.id)!;
+    if (await actor.em.count(Block, { blocker: other, blocked: viewer.id })) {
+      throw forbidden('This user does not accept your messages');
+    }
+  }
+
+  private resent(actor: Actor, conversation: Conversation, viewer: User, clientMessageId: string) {
+    return actor.em.findOne(Message, {
+      conversation: conversation.id,
+      author: viewer.id,
+      clientMessageId,
+    });
+  }
+
+  private async replyTarget(actor: Actor, conversation: Conversation, input: SendMessageInput) {
+    const id = input.replyToId!;
+    const target = isId(id)
+      ? await actor.em.findOne(Message, { id: id.toLowerCase(), conversation: conversation.id })
+      : null;
+    if (!target) throw badInput('replyToId', 'is not a message of this conversation');
+    return target;
+  }
+
+  /** Per conversation and overall, per user; shared by every process when Redis is set. */
+  private async checkRate(conversation: Conversation, viewer: User) {
+    const r = this.deps.rates;
+    const inConversation = await this.deps.limiter.hit(
+      `chat:conversation:${conversation.id}:${viewer.id}`,
+      r.perConversation,
+      r.perConversationWindowSeconds,
+    );
+    if (!inConversation.allowed) throw rateLimited(inConversation.retryAfter);
+    const overall = await this.deps.limiter.hit(
+      `chat:user:${viewer.id}`,
+      r.overall,
+      r.overallWindowSeconds,
+    );
+    if (!overall.allowed) throw rateLimited(overall.retryAfter);
+  }
+}
