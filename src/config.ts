@@ -77,6 +77,9 @@ const schema = z
     CHAT_RATE_PER_CONVERSATION_WINDOW_SECONDS: positiveInt(10),
     CHAT_RATE_OVERALL: positiveInt(60),
     CHAT_RATE_OVERALL_WINDOW_SECONDS: positiveInt(60),
+    CHAT_TYPING_TTL_MS: positiveInt(6000),
+    CHAT_PRESENCE_TTL_MS: positiveInt(20_000),
+    CHAT_PRESENCE_HEARTBEAT_MS: positiveInt(5000),
     MIGRATE_ON_START: z
       .enum(['true', 'false'])
       .default('true')
@@ -99,6 +102,13 @@ const schema = z
         code: 'custom',
         path: ['CHAT_ENCRYPTION_KEYS'],
         message: 'is required when NODE_ENV=production',
+      });
+    }
+    if (env.CHAT_PRESENCE_HEARTBEAT_MS >= env.CHAT_PRESENCE_TTL_MS) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['CHAT_PRESENCE_HEARTBEAT_MS'],
+        message: 'must be shorter than CHAT_PRESENCE_TTL_MS',
       });
     }
   });
@@ -134,6 +144,12 @@ export interface Config {
     overall: number;
     overallWindowSeconds: number;
   };
+  /** How long a `setTyping(true)` lasts unless renewed. */
+  readonly chatTypingTtlMs: number;
+  /** With Redis: a connection counts as gone this long after its last heartbeat. */
+  readonly chatPresenceTtlMs: number;
+  /** With Redis: how often connections are refreshed and expired ones swept. */
+  readonly chatPresenceHeartbeatMs: number;
   readonly migrateOnStart: boolean;
   readonly trustProxy: boolean;
 }
@@ -182,6 +198,9 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       overall: e.CHAT_RATE_OVERALL,
       overallWindowSeconds: e.CHAT_RATE_OVERALL_WINDOW_SECONDS,
     }),
+    chatTypingTtlMs: e.CHAT_TYPING_TTL_MS,
+    chatPresenceTtlMs: e.CHAT_PRESENCE_TTL_MS,
+    chatPresenceHeartbeatMs: e.CHAT_PRESENCE_HEARTBEAT_MS,
     migrateOnStart: e.MIGRATE_ON_START,
     trustProxy: e.TRUST_PROXY,
   });

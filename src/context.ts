@@ -10,9 +10,11 @@ import {
 } from './modules/content/index.js';
 import {
   createChatLoaders,
+  type ChatLiveService,
   type ChatLoaders,
   type ConversationService,
   type MessageService,
+  type PresenceService,
 } from './modules/chat/index.js';
 
 export interface Services {
@@ -21,6 +23,8 @@ export interface Services {
   contentLive: ContentLiveService;
   conversations: ConversationService;
   messages: MessageService;
+  chatLive: ChatLiveService;
+  presence: PresenceService;
 }
 
 export interface Loaders {
@@ -45,11 +49,18 @@ export interface Context {
   actAs(this: Context, user: User): void;
 }
 
+/** Told when a signed-in graphql-ws connection opens and closes (presence). */
+export interface ConnectionHooks {
+  opened(userId: string, connectionId: string): Promise<void>;
+  closed(userId: string, connectionId: string): Promise<void>;
+}
+
 export interface ContextDeps {
   orm: Orm;
   tokens: TokenService;
   services: Services;
   logger: Logger;
+  connections?: ConnectionHooks;
 }
 
 /** The user id behind an `Authorization` value: null when absent, UNAUTHENTICATED when bad. */
@@ -72,7 +83,7 @@ export async function createContext(
   return {
     viewer,
     em,
-    loaders: loadersFor(em, viewer),
+    loaders: loadersFor(deps, em, viewer),
     services: deps.services,
     requestId,
     clientAddress,
@@ -81,15 +92,18 @@ export async function createContext(
     // copy of the context object, and the copy is the one resolvers read.
     renew(this: Context) {
       this.em = deps.orm.em.fork() as Em;
-      this.loaders = loadersFor(this.em, this.viewer);
+      this.loaders = loadersFor(deps, this.em, this.viewer);
     },
     actAs(this: Context, user: User) {
       this.viewer = user;
-      this.loaders = loadersFor(this.em, user);
+      this.loaders = loadersFor(deps, this.em, user);
     },
   };
 }
 
-function loadersFor(em: Em, viewer: User | null): Loaders {
-  return { content: createContentLoaders(em, viewer), chat: createChatLoaders(em, viewer) };
+function loadersFor(deps: ContextDeps, em: Em, viewer: User | null): Loaders {
+  return {
+    content: createContentLoaders(em, viewer),
+    chat: createChatLoaders(em, viewer, deps.services.presence),
+  };
 }

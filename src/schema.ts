@@ -12,12 +12,11 @@ import {
   UserContentsResolver,
 } from './modules/content/index.js';
 import {
-  chatEventTypes,
+  ChatLiveResolver,
   chatRules,
   ConversationMemberResolver,
   ConversationResolver,
   MessageResolver,
-  withChatEventUnion,
 } from './modules/chat/index.js';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -30,20 +29,19 @@ const resolvers: NonEmptyArray<Function> = [
   ConversationResolver,
   ConversationMemberResolver,
   MessageResolver,
+  ChatLiveResolver,
 ];
 
 export const rules = mergeRules(accountsRules, contentRules, chatRules);
 
 /** The schema as type-graphql builds it, without permissions: what `schema.graphql` shows. */
 export async function buildBareSchema(pubSub: PubSub = PubSub.memory()): Promise<GraphQLSchema> {
-  const schema = await buildSchema({
+  return buildSchema({
     resolvers,
-    orphanedTypes: chatEventTypes,
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
     pubSub,
     validate: false,
   });
-  return withChatEventUnion(schema);
 }
 
 /**

@@ -4,7 +4,7 @@ import express from 'express';
 import type { Redis } from 'ioredis';
 import type { Config } from './config.js';
 import { createContext, type ContextDeps } from './context.js';
-import { initOrm, migrate, type Orm } from './infra/db.js';
+import { initOrm, migrate, type Em, type Orm } from './infra/db.js';
 import { createLogger, type Logger } from './infra/logger.js';
 import { PubSub } from './infra/pubsub.js';
 import { memoryRateLimiter, redisRateLimiter } from './infra/rate-limit.js';
@@ -79,8 +79,18 @@ export async function startServer(
     pubsub = PubSub.memory();
   }
   const limiter = redis ? redisRateLimiter(redis, config.redisPrefix) : memoryRateLimiter();
-  const { services, tokens } = createServices(config, { pubsub, limiter, logger });
-  const deps: ContextDeps = { orm, tokens, services, logger };
+  const { services, tokens } = createServices(config, { pubsub, limiter, logger, redis });
+  const fork = () => orm.em.fork() as Em;
+  const deps: ContextDeps = {
+    orm,
+    tokens,
+    services,
+    logger,
+    connections: {
+      opened: (userId, id) => services.presence.connected(fork(), userId, id),
+      closed: (userId, id) => services.presence.disconnected(fork(), userId, id),
+    },
+  };
   const schema = await buildServedSchema(pubsub, (err) =>
     logger.error({ err }, 'unexpected error in a resolver'),
   );
@@ -109,6 +119,7 @@ export async function startServer(
   const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   const url = `http://${host}:${port}/graphql`;
 
+  services.presence.start(fork);
   const scheduler = startScheduler(
     () =>
       createContext(deps, null, 'scheduler', 'local').then((ctx) =>
@@ -129,9 +140,11 @@ export async function startServer(
     close() {
       closing ??= (async () => {
         await scheduler.stop();
+        services.conversations.stop();
         // Drains: stops accepting, waits for in-flight requests, closes WebSockets with 1001.
         await apollo.stop();
         httpServer.closeAllConnections();
+        await services.presence.stop();
         await pubsub.close();
         // quit() fails while Redis is unreachable, and the connection would go on
         // reconnecting (keeping the process alive) unless it is dropped.

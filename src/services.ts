@@ -6,17 +6,22 @@ import type { PubSub } from './infra/pubsub.js';
 import type { RateLimiter } from './infra/rate-limit.js';
 import { AccountsService, TokenService } from './modules/accounts/index.js';
 import { ContentLiveService, ContentService, contentSearch } from './modules/content/index.js';
+import type { Redis } from 'ioredis';
 import {
+  ChatLiveService,
   ConversationService,
+  memoryPresence,
   MessageCipher,
   MessageService,
+  PresenceService,
+  redisPresence,
   type ChatDeps,
 } from './modules/chat/index.js';
 
 /** The feature services of one process, wired to its infrastructure. */
 export function createServices(
   config: Config,
-  infra: { pubsub: PubSub; limiter: RateLimiter; logger: Logger },
+  infra: { pubsub: PubSub; limiter: RateLimiter; logger: Logger; redis?: Redis },
 ): { services: Services; tokens: TokenService } {
   const tokens = new TokenService(config.jwtSecret, config.jwtTtlSeconds);
   const content = new ContentService({
@@ -29,6 +34,7 @@ export function createServices(
     limiter: infra.limiter,
     cipher: new MessageCipher(config.chatEncryptionKeys),
     rates: config.chatRates,
+    typingTtlMs: config.chatTypingTtlMs,
     logger: infra.logger,
   };
   return {
@@ -45,6 +51,15 @@ export function createServices(
       contentLive: new ContentLiveService(infra.pubsub, content),
       conversations: new ConversationService(chat),
       messages: new MessageService(chat),
+      chatLive: new ChatLiveService(chat),
+      presence: new PresenceService(
+        infra.redis
+          ? redisPresence(infra.redis, config.redisPrefix, config.chatPresenceTtlMs)
+          : memoryPresence(),
+        infra.pubsub,
+        infra.logger,
+        config.chatPresenceHeartbeatMs,
+      ),
     },
   };
 }

@@ -16,6 +16,8 @@ const CONNECTION_INIT_TIMEOUT_MS = 10_000;
 interface WsExtra extends Record<PropertyKey, unknown> {
   request: { socket: { remoteAddress?: string } };
   viewerId?: string | null;
+  /** Set while a signed-in connection counts towards its user's presence. */
+  connectionId?: string;
 }
 
 /**
@@ -47,10 +49,20 @@ export function serveGraphqlWs(
       onConnect: async (ctx) => {
         try {
           ctx.extra.viewerId = await viewerIdFrom(deps, ctx.connectionParams?.authorization);
-          return true;
         } catch {
           return false; // graphql-ws closes with 4403 Forbidden
         }
+        if (ctx.extra.viewerId && deps.connections) {
+          ctx.extra.connectionId = randomUUID();
+          await deps.connections.opened(ctx.extra.viewerId, ctx.extra.connectionId);
+        }
+        return true;
+      },
+      // onClose, not onDisconnect: it also runs when the socket closes before the
+      // acknowledgement, after onConnect has counted the connection.
+      onClose: async (ctx) => {
+        const { viewerId, connectionId } = ctx.extra;
+        if (viewerId && connectionId) await deps.connections?.closed(viewerId, connectionId);
       },
       context: (ctx) =>
         createContext(

@@ -1,10 +1,8 @@
-import { GraphQLSchema, GraphQLUnionType, type GraphQLObjectType } from 'graphql';
-import { Field, ID, ObjectType } from 'type-graphql';
+import { createUnionType, Field, ID, ObjectType } from 'type-graphql';
 import { User } from '../accounts/index.js';
 import { Message } from './message.entity.js';
 
-// The events of the `chatEvents` and `inboxEvents` subscriptions, declared ahead of them
-// so the schema already matches the contract's chat types.
+// The events of the `chatEvents` and `inboxEvents` subscriptions.
 
 @ObjectType()
 export class MessagePosted {
@@ -50,22 +48,17 @@ export class PresenceChanged {
   online!: boolean;
 }
 
-const EVENTS = [MessagePosted, MessageUpdated, TypingChanged, ReadReceipt, PresenceChanged];
+const EVENTS = [
+  MessagePosted,
+  MessageUpdated,
+  TypingChanged,
+  ReadReceipt,
+  PresenceChanged,
+] as const;
 
-/** Object types that no field reaches yet: buildSchema's `orphanedTypes`. */
-export const chatEventTypes = [...EVENTS];
-
-/**
- * Adds the `ChatEvent` union to a built schema. type-graphql emits a union only when a
- * field returns it, and no field does until the subscriptions arrive; they should declare
- * it with `createUnionType` (telling members apart with `instanceof`) and drop this step.
- */
-export function withChatEventUnion(schema: GraphQLSchema): GraphQLSchema {
-  const config = schema.toConfig();
-  const union = new GraphQLUnionType({
-    name: 'ChatEvent',
-    types: EVENTS.map((type) => schema.getType(type.name) as GraphQLObjectType),
-    resolveType: (value: object) => EVENTS.find((type) => value instanceof type)?.name,
-  });
-  return new GraphQLSchema({ ...config, types: [...config.types, union] });
-}
+/** What `chatEvents` and `inboxEvents` deliver; members are told apart by class. */
+export const ChatEvent = createUnionType({
+  name: 'ChatEvent',
+  types: () => EVENTS,
+  resolveType: (value) => EVENTS.find((type) => value instanceof type)?.name,
+});

@@ -8,6 +8,8 @@ export interface ChatKey {
 
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
+/** Bodies opened recently, so one event reaching many subscribers is opened once per process. */
+const OPENED_CACHE = 1000;
 
 /**
  * AES-256-GCM for message bodies at rest. The first key seals; every key opens, so keys
@@ -16,6 +18,7 @@ const TAG_BYTES = 16;
  */
 export class MessageCipher {
   private readonly byId: Map<string, Buffer>;
+  private readonly opened = new Map<string, string>();
 
   constructor(private readonly keys: readonly ChatKey[]) {
     if (!keys.length) throw new Error('MessageCipher needs at least one key');
@@ -37,6 +40,16 @@ export class MessageCipher {
 
   /** Throws when the key is unknown or the data was tampered with. */
   open(messageId: string, keyId: string, sealed: string): string {
+    const cacheKey = `${messageId}:${keyId}:${sealed}`;
+    const cached = this.opened.get(cacheKey);
+    if (cached !== undefined) return cached;
+    const plaintext = this.decrypt(messageId, keyId, sealed);
+    if (this.opened.size >= OPENED_CACHE) this.opened.delete(this.opened.keys().next().value!);
+    this.opened.set(cacheKey, plaintext);
+    return plaintext;
+  }
+
+  private decrypt(messageId: string, keyId: string, sealed: string): string {
     const key = this.byId.get(keyId);
     if (!key) throw new Error(`No chat encryption key with id ${keyId}`);
     const raw = Buffer.from(sealed, 'base64');

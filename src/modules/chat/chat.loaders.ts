@@ -11,8 +11,18 @@ import type { ReactionCount } from './chat.types.js';
  * Per-request (per-event for subscriptions) loaders of the chat feature: each answers for a
  * whole list in one SQL statement.
  */
-export function createChatLoaders(em: Em, viewer: User | null) {
+export function createChatLoaders(
+  em: Em,
+  viewer: User | null,
+  presence: { online(userIds: readonly string[]): Promise<Set<string>> },
+) {
   return {
+    /** Whether each user holds a graphql-ws connection on any process. */
+    online: new DataLoader<string, boolean>(async (userIds) => {
+      const online = await presence.online(userIds);
+      return userIds.map((id) => online.has(id));
+    }),
+
     /** Active members of each conversation, in the order they joined. */
     members: new DataLoader<string, ConversationMember[]>(async (ids) => {
       const rows = await em.find(

@@ -14,6 +14,7 @@ import type { PubSub } from '../../infra/pubsub.js';
 import type { RateLimiter } from '../../infra/rate-limit.js';
 import { isId, requireViewer, type Actor, type User } from '../accounts/index.js';
 import type { MessageCipher } from './chat.crypto.js';
+import { ChatPublisher } from './chat.publisher.js';
 import { CHAT_LIMITS, messageCursor, parseMessageCursor } from './chat.validation.js';
 import { Conversation } from './conversation.entity.js';
 import { ConversationMember } from './conversation-member.entity.js';
@@ -31,6 +32,8 @@ export interface ChatDeps {
   limiter: RateLimiter;
   cipher: MessageCipher;
   rates: ChatRateLimits;
+  /** How long a `setTyping(true)` lasts unless renewed. */
+  typingTtlMs: number;
   logger: Logger;
 }
 
@@ -45,7 +48,11 @@ export interface MessagePage {
 
 /** Everything that reads conversations and messages, always as a member sees them. */
 export class ChatReader {
-  constructor(protected readonly deps: ChatDeps) {}
+  protected readonly events: ChatPublisher;
+
+  constructor(protected readonly deps: ChatDeps) {
+    this.events = new ChatPublisher(deps.pubsub);
+  }
 
   /** The conversation if the viewer is an active member of it; null otherwise. */
   async find(actor: Actor, id: string): Promise<Conversation | null> {
@@ -122,6 +129,18 @@ export class ChatReader {
   }
 
   // ------------------------------------------------------------------ helpers
+
+  /**
+   * Runs a publish after a committed change. The change stands when publishing fails
+   * (Redis down): live clients catch up by resuming from their last cursor.
+   */
+  protected async announce(what: string, publish: () => Promise<void>): Promise<void> {
+    try {
+      await publish();
+    } catch (error) {
+      this.deps.logger.warn({ err: error }, `could not publish ${what}`);
+    }
+  }
 
   /** The conversation of an active member; NOT_FOUND for everyone else. */
   protected async member(actor: Actor, id: string): Promise<Conversation> {

@@ -16,4 +16,5 @@ export const chatRules: RuleMap = {
     blockUser: isSignedIn,
     unblockUser: isSignedIn,
   },
+  Subscription: { chatEvents: isSignedIn, inboxEvents: isSignedIn },
 };

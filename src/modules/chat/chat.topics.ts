@@ -1,19 +1,56 @@
-/** Ephemeral: typing state is published to the conversation's members and never stored. */
-export interface TypingEvent {
-  type: 'typing';
-  conversationId: string;
-  userId: string;
-  typing: boolean;
-  at: string;
+/** The public columns of a user, as carried inside events (never the email). */
+export interface ChatUserSnapshot {
+  id: string;
+  handle: string;
+  displayName: string;
+  bio: string | null;
+  avatarUrl: string | null;
+  role: string;
+  createdAt: string;
 }
 
-export type ChatEventPayload = TypingEvent;
+/**
+ * A message as stored, so subscribers resolve it without a query. The body travels sealed
+ * (ciphertext and key id, exactly as in the row): no plaintext ever crosses Redis, and each
+ * process opens it once (MessageCipher caches what it opened).
+ */
+export interface MessageSnapshot {
+  id: string;
+  conversationId: string;
+  seq: number;
+  ciphertext: string | null;
+  keyId: string | null;
+  replyToId: string | null;
+  createdAt: string;
+  editedAt: string | null;
+  deletedAt: string | null;
+  author: ChatUserSnapshot;
+  /** Every reaction row (emoji, user), oldest first: viewerReacted is per subscriber. */
+  reactions: { emoji: string; userId: string }[];
+}
 
-/** Per-conversation channel (id: the conversation id). */
+/**
+ * Per-conversation channel (id: the conversation id). Message events are published after
+ * the transaction that stores them commits, so a client that resumes from the database
+ * never misses one. `left` ends the streams of the member who left.
+ */
+export type ChatEventPayload =
+  | { type: 'posted' | 'updated'; message: MessageSnapshot }
+  | { type: 'typing'; conversationId: string; user: ChatUserSnapshot; typing: boolean }
+  | { type: 'read'; conversationId: string; user: ChatUserSnapshot; lastReadSeq: number }
+  | { type: 'presence'; conversationId: string; user: ChatUserSnapshot; online: boolean }
+  | { type: 'left'; conversationId: string; userId: string };
+
+/** Per-user channel (id: the user id): new messages and read receipts of their conversations. */
+export type InboxEventPayload =
+  { type: 'posted'; message: MessageSnapshot } | Extract<ChatEventPayload, { type: 'read' }>;
+
 export const CHAT_EVENTS = 'chat.events';
+export const CHAT_INBOX = 'chat.inbox';
 
 declare module '../../infra/pubsub.js' {
   interface Topics {
     [CHAT_EVENTS]: ChatEventPayload;
+    [CHAT_INBOX]: InboxEventPayload;
   }
 }

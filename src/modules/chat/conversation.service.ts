@@ -3,13 +3,15 @@ import { badInput, forbidden, notFound } from '../../errors.js';
 import { isId, requireViewer, User, type Actor } from '../accounts/index.js';
 import { Block } from './block.entity.js';
 import { ChatReader } from './chat.reader.js';
-import { CHAT_EVENTS } from './chat.topics.js';
 import { CHAT_LIMITS, parseMessageCursor, validateTitle } from './chat.validation.js';
 import { Conversation, ConversationKind, directKeyOf } from './conversation.entity.js';
 import { ConversationMember } from './conversation-member.entity.js';
 
 /** Starting, leaving and reading conversations; blocks; typing. */
 export class ConversationService extends ChatReader {
+  /** Pending typing expiries on this process, per `conversation:user`. */
+  private readonly typingTimers = new Map<string, NodeJS.Timeout>();
+
   /**
    * One other member: the DIRECT conversation of the two, created once (the unique
    * `directKey` settles a race between both starting it) and re-joined by both when either
@@ -39,6 +41,7 @@ export class ConversationService extends ChatReader {
       { conversation: conversation.id, user: viewer.id },
       { leftAt: new Date() },
     );
+    await this.announce('a departure', () => this.events.left(conversation.id, viewer.id));
     return conversation.id;
   }
 
@@ -52,11 +55,16 @@ export class ConversationService extends ChatReader {
       throw badInput('cursor', 'is not a message cursor of this conversation');
     }
     // Conditional, so a late request with an older cursor cannot move it back.
-    await actor.em.nativeUpdate(
+    const moved = await actor.em.nativeUpdate(
       ConversationMember,
       { conversation: conversation.id, user: viewer.id, lastReadSeq: { $lt: seq } },
       { lastReadSeq: seq },
     );
+    if (moved) {
+      await this.announce('a read receipt', () =>
+        this.events.read(actor.em, conversation.id, viewer.id, seq),
+      );
+    }
     return conversation;
   }
 
@@ -79,22 +87,35 @@ export class ConversationService extends ChatReader {
     return user;
   }
 
-  /** Published to the conversation's channel only: typing is never stored. */
+  /**
+   * Published to the conversation's channel only: typing is never stored. `typing: true`
+   * turns itself off after `typingTtlMs` unless renewed; the timer lives on the process
+   * that received it, and its event goes through the same pub/sub as any other.
+   */
   async setTyping(actor: Actor, id: string, typing: boolean): Promise<boolean> {
     const viewer = requireViewer(actor);
     const conversation = await this.member(actor, id);
-    await this.deps.pubsub.publish(
-      CHAT_EVENTS,
-      {
-        type: 'typing',
-        conversationId: conversation.id,
-        userId: viewer.id,
-        typing,
-        at: new Date().toISOString(),
-      },
-      conversation.id,
-    );
+    const key = `${conversation.id}:${viewer.id}`;
+    clearTimeout(this.typingTimers.get(key));
+    this.typingTimers.delete(key);
+    if (typing) {
+      const timer = setTimeout(() => {
+        this.typingTimers.delete(key);
+        void this.announce('a typing expiry', () =>
+          this.events.typing(viewer, conversation.id, false),
+        );
+      }, this.deps.typingTtlMs);
+      timer.unref();
+      this.typingTimers.set(key, timer);
+    }
+    await this.events.typing(viewer, conversation.id, typing);
     return true;
+  }
+
+  /** Drops pending typing expiries (when the process stops). */
+  stop(): void {
+    for (const timer of this.typingTimers.values()) clearTimeout(timer);
+    this.typingTimers.clear();
   }
 
   // ------------------------------------------------------------------ helpers

@@ -12,13 +12,16 @@ export { chatRules } from './chat.rules.js';
 export { ConversationResolver } from './conversation.resolver.js';
 export { ConversationMemberResolver } from './member.resolver.js';
 export { MessageResolver } from './message.resolver.js';
-export { CHAT_EVENTS, type ChatEventPayload } from './chat.topics.js';
+export { PresenceService } from './chat-presence.service.js';
+export { memoryPresence, redisPresence, type PresenceStore } from './chat-presence.store.js';
+export { ChatLiveService } from './chat-live.service.js';
+export { ChatLiveResolver } from './chat-live.resolver.js';
+export { CHAT_EVENTS, CHAT_INBOX, type ChatEventPayload } from './chat.topics.js';
 export {
-  chatEventTypes,
+  ChatEvent,
   MessagePosted,
   MessageUpdated,
   PresenceChanged,
   ReadReceipt,
   TypingChanged,
-  withChatEventUnion,
 } from './chat-events.types.js';

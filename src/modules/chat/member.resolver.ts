@@ -1,4 +1,5 @@
-import { FieldResolver, Resolver, Root } from 'type-graphql';
+import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import type { Context } from '../../context.js';
 import { User } from '../accounts/index.js';
 import { messageCursor } from './chat.validation.js';
 import { ConversationMember } from './conversation-member.entity.js';
@@ -18,10 +19,8 @@ export class ConversationMemberResolver {
     return member.lastReadSeq > 0 ? messageCursor(member.lastReadSeq) : null;
   }
 
-  // Presence is tracked per graphql-ws connection, which arrives with the chat
-  // subscriptions; until then nobody is reported online.
   @FieldResolver(() => Boolean)
-  online(): boolean {
-    return false;
+  online(@Root() member: ConversationMember, @Ctx() ctx: Context): Promise<boolean> {
+    return ctx.loaders.chat.online.load(member.user.id);
   }
 }

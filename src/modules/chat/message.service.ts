@@ -66,6 +66,7 @@ export class MessageService extends ChatReader {
         return message;
       });
       await actor.em.refresh(conversation);
+      await this.announce('a message', () => this.events.message(actor.em, 'posted', stored.id));
       return stored;
     } catch (e) {
       if (!(e instanceof UniqueConstraintViolationException) || !clientMessageId) throw e;
@@ -84,6 +85,7 @@ export class MessageService extends ChatReader {
     if (message.deletedAt) throw conflict('id', 'A deleted message cannot be edited');
     Object.assign(message, this.deps.cipher.seal(message.id, body), { editedAt: new Date() });
     await actor.em.flush();
+    await this.announce('an edit', () => this.events.message(actor.em, 'updated', message.id));
     return message;
   }
 
@@ -104,6 +106,7 @@ export class MessageService extends ChatReader {
       );
     });
     await actor.em.refresh(message);
+    await this.announce('a deletion', () => this.events.message(actor.em, 'updated', message.id));
     return message;
   }
 
@@ -114,7 +117,12 @@ export class MessageService extends ChatReader {
     const message = await this.visibleMessage(actor, id);
     if (message.deletedAt) throw conflict('messageId', 'A deleted message cannot get reactions');
     const key = { message: message.id, user: viewer.id, emoji };
-    if (await actor.em.nativeDelete(Reaction, key)) return message;
+    const changed = () =>
+      this.announce('a reaction', () => this.events.message(actor.em, 'updated', message.id));
+    if (await actor.em.nativeDelete(Reaction, key)) {
+      await changed();
+      return message;
+    }
     const used = await actor.em.find(Reaction, { message: message.id }, { fields: ['emoji'] });
     const distinct = new Set(used.map((r) => r.emoji));
     if (!distinct.has(emoji) && distinct.size >= CHAT_LIMITS.emojisPerMessage) {
@@ -126,6 +134,7 @@ export class MessageService extends ChatReader {
       .onConflict(['message', 'user', 'emoji'])
       .ignore()
       .execute('run');
+    await changed();
     return message;
   }
 

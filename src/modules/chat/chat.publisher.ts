@@ -1,0 +1,72 @@
+import type { Em } from '../../infra/db.js';
+import type { PubSub } from '../../infra/pubsub.js';
+import { User } from '../accounts/index.js';
+import { chatUserSnapshot, messageSnapshot } from './chat.snapshots.js';
+import { CHAT_EVENTS, CHAT_INBOX, type InboxEventPayload } from './chat.topics.js';
+import { ConversationMember } from './conversation-member.entity.js';
+import { Message } from './message.entity.js';
+import { Reaction } from './reaction.entity.js';
+
+/**
+ * Publishes the chat events. Call only after the change is committed: a subscriber that
+ * resumes from the database must find every message it was told about. Reads from a
+ * fresh fork, so the event carries the committed state, once, whatever the subscribers.
+ */
+export class ChatPublisher {
+  constructor(private readonly pubsub: PubSub) {}
+
+  /** A new message (`posted`, also to every member's inbox) or its new state (`updated`). */
+  async message(root: Em, type: 'posted' | 'updated', id: string): Promise<void> {
+    const em = root.fork();
+    const message = await em.findOneOrFail(Message, { id }, { populate: ['author'] });
+    const reactions = await em.find(
+      Reaction,
+      { message: id },
+      { orderBy: { createdAt: 'asc', emoji: 'asc' } },
+    );
+    const snapshot = messageSnapshot(
+      message,
+      message.author.getEntity(),
+      reactions.map((r) => ({ emoji: r.emoji, userId: r.user.id })),
+    );
+    const conversationId = message.conversation.id;
+    await this.pubsub.publish(CHAT_EVENTS, { type, message: snapshot }, conversationId);
+    if (type === 'posted') {
+      await this.inbox(em, conversationId, { type: 'posted', message: snapshot });
+    }
+  }
+
+  /** A member's read position moved: to the conversation and every member's inbox. */
+  async read(root: Em, conversationId: string, userId: string, lastReadSeq: number) {
+    const em = root.fork();
+    const user = chatUserSnapshot(await em.findOneOrFail(User, { id: userId }));
+    const event = { type: 'read', conversationId, user, lastReadSeq } as const;
+    await this.pubsub.publish(CHAT_EVENTS, event, conversationId);
+    await this.inbox(em, conversationId, event);
+  }
+
+  async typing(user: User, conversationId: string, typing: boolean): Promise<void> {
+    await this.pubsub.publish(
+      CHAT_EVENTS,
+      { type: 'typing', conversationId, user: chatUserSnapshot(user), typing },
+      conversationId,
+    );
+  }
+
+  /** Ends the streams of a member who left. */
+  async left(conversationId: string, userId: string): Promise<void> {
+    await this.pubsub.publish(
+      CHAT_EVENTS,
+      { type: 'left', conversationId, userId },
+      conversationId,
+    );
+  }
+
+  private async inbox(em: Em, conversationId: string, event: InboxEventPayload) {
+    const members = await em.find(ConversationMember, {
+      conversation: conversationId,
+      leftAt: null,
+    });
+    await Promise.all(members.map((m) => this.pubsub.publish(CHAT_INBOX, event, m.user.id)));
+  }
+}

@@ -1,0 +1,90 @@
+import type { EntityData } from '@mikro-orm/core';
+import type { Em } from '../../infra/db.js';
+import { Role, User } from '../accounts/index.js';
+import type { ReactionCount } from './chat.types.js';
+import type { ChatUserSnapshot, MessageSnapshot } from './chat.topics.js';
+import { Message } from './message.entity.js';
+
+const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
+
+export function chatUserSnapshot(u: User): ChatUserSnapshot {
+  return {
+    id: u.id,
+    handle: u.handle,
+    displayName: u.displayName,
+    bio: u.bio ?? null,
+    avatarUrl: u.avatarUrl ?? null,
+    role: u.role,
+    createdAt: u.createdAt.toISOString(),
+  };
+}
+
+export function messageSnapshot(
+  m: Message,
+  author: User,
+  reactions: { emoji: string; userId: string }[],
+): MessageSnapshot {
+  return {
+    id: m.id,
+    conversationId: m.conversation.id,
+    seq: m.seq,
+    ciphertext: m.ciphertext ?? null,
+    keyId: m.keyId ?? null,
+    replyToId: m.replyTo?.id ?? null,
+    createdAt: m.createdAt.toISOString(),
+    editedAt: iso(m.editedAt),
+    deletedAt: iso(m.deletedAt),
+    author: chatUserSnapshot(author),
+    reactions,
+  };
+}
+
+/**
+ * Merges a user into a fresh EntityManager as loaded, so resolving it costs no query. Not
+ * for the viewers who may read its email (the user themself and admins): a merged user
+ * would show a null email, so for them the row is loaded instead.
+ */
+export async function userFromSnapshot(
+  em: Em,
+  s: ChatUserSnapshot,
+  viewer: User | null,
+): Promise<User> {
+  mergeUser(em, s, viewer);
+  // By primary key: served from the identity map when merged above.
+  return em.findOneOrFail(User, { id: s.id });
+}
+
+function mergeUser(em: Em, s: ChatUserSnapshot, viewer: User | null): void {
+  if (viewer && (viewer.id === s.id || viewer.role === Role.ADMIN)) return;
+  em.merge(User, { ...s, createdAt: new Date(s.createdAt) } as EntityData<User>);
+}
+
+/** The message of an event, with its author and reactions primed: no query to resolve them. */
+export function messageFromSnapshot(
+  em: Em,
+  s: MessageSnapshot,
+  viewer: User | null,
+  primeReactions: (id: string, counts: ReactionCount[]) => void,
+): Message {
+  mergeUser(em, s.author, viewer);
+  const counts = new Map<string, ReactionCount>();
+  for (const r of s.reactions) {
+    const entry = counts.get(r.emoji) ?? { emoji: r.emoji, count: 0, viewerReacted: false };
+    entry.count += 1;
+    entry.viewerReacted ||= r.userId === viewer?.id;
+    counts.set(r.emoji, entry);
+  }
+  primeReactions(s.id, [...counts.values()]);
+  return em.merge(Message, {
+    id: s.id,
+    conversation: s.conversationId,
+    author: s.author.id,
+    seq: s.seq,
+    ciphertext: s.ciphertext,
+    keyId: s.keyId,
+    replyTo: s.replyToId,
+    createdAt: new Date(s.createdAt),
+    editedAt: s.editedAt ? new Date(s.editedAt) : null,
+    deletedAt: s.deletedAt ? new Date(s.deletedAt) : null,
+  } as EntityData<Message>);
+}
