@@ -3,3 +3,4 @@ export { AccountsService, requireViewer, isStaff, isId, type Actor } from './acc
 export { TokenService } from './token.service.js';
 export { AccountsResolver } from './accounts.resolver.js';
 export { accountsRules, isAdmin } from './accounts.rules.js';
+export { mergeUserSnapshot, userSnapshot, type UserSnapshot } from './user.snapshot.js';

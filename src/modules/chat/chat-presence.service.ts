@@ -3,7 +3,7 @@ import type { Logger } from '../../infra/logger.js';
 import type { PubSub } from '../../infra/pubsub.js';
 import { User } from '../accounts/index.js';
 import type { PresenceStore } from './chat-presence.store.js';
-import { chatUserSnapshot } from './chat.snapshots.js';
+import { userSnapshot } from '../accounts/index.js';
 import { CHAT_EVENTS } from './chat.topics.js';
 import { ConversationMember } from './conversation-member.entity.js';
 
@@ -75,7 +75,7 @@ export class PresenceService {
   }
 
   private async announce(em: Em, userId: string, online: boolean): Promise<void> {
-    const user = chatUserSnapshot(await em.findOneOrFail(User, { id: userId }));
+    const user = userSnapshot(await em.findOneOrFail(User, { id: userId }));
     const memberships = await em.find(ConversationMember, { user: userId, leftAt: null });
     await Promise.all(
       memberships.map((m) =>

@@ -1,7 +1,8 @@
 import type { Em } from '../../infra/db.js';
 import type { PubSub } from '../../infra/pubsub.js';
 import { User } from '../accounts/index.js';
-import { chatUserSnapshot, messageSnapshot } from './chat.snapshots.js';
+import { messageSnapshot } from './chat.snapshots.js';
+import { userSnapshot } from '../accounts/index.js';
 import { CHAT_EVENTS, CHAT_INBOX, type InboxEventPayload } from './chat.topics.js';
 import { ConversationMember } from './conversation-member.entity.js';
 import { Message } from './message.entity.js';
@@ -39,7 +40,7 @@ export class ChatPublisher {
   /** A member's read position moved: to the conversation and every member's inbox. */
   async read(root: Em, conversationId: string, userId: string, lastReadSeq: number) {
     const em = root.fork();
-    const user = chatUserSnapshot(await em.findOneOrFail(User, { id: userId }));
+    const user = userSnapshot(await em.findOneOrFail(User, { id: userId }));
     const event = { type: 'read', conversationId, user, lastReadSeq } as const;
     await this.pubsub.publish(CHAT_EVENTS, event, conversationId);
     await this.inbox(em, conversationId, event);
@@ -48,7 +49,7 @@ export class ChatPublisher {
   async typing(user: User, conversationId: string, typing: boolean): Promise<void> {
     await this.pubsub.publish(
       CHAT_EVENTS,
-      { type: 'typing', conversationId, user: chatUserSnapshot(user), typing },
+      { type: 'typing', conversationId, user: userSnapshot(user), typing },
       conversationId,
     );
   }

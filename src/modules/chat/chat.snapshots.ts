@@ -1,23 +1,11 @@
 import type { EntityData } from '@mikro-orm/core';
 import type { Em } from '../../infra/db.js';
-import { Role, User } from '../accounts/index.js';
+import { mergeUserSnapshot, User, userSnapshot, type UserSnapshot } from '../accounts/index.js';
 import type { ReactionCount } from './chat.types.js';
-import type { ChatUserSnapshot, MessageSnapshot } from './chat.topics.js';
+import type { MessageSnapshot } from './chat.topics.js';
 import { Message } from './message.entity.js';
 
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
-
-export function chatUserSnapshot(u: User): ChatUserSnapshot {
-  return {
-    id: u.id,
-    handle: u.handle,
-    displayName: u.displayName,
-    bio: u.bio ?? null,
-    avatarUrl: u.avatarUrl ?? null,
-    role: u.role,
-    createdAt: u.createdAt.toISOString(),
-  };
-}
 
 export function messageSnapshot(
   m: Message,
@@ -34,7 +22,7 @@ export function messageSnapshot(
     createdAt: m.createdAt.toISOString(),
     editedAt: iso(m.editedAt),
     deletedAt: iso(m.deletedAt),
-    author: chatUserSnapshot(author),
+    author: userSnapshot(author),
     reactions,
   };
 }
@@ -46,17 +34,12 @@ export function messageSnapshot(
  */
 export async function userFromSnapshot(
   em: Em,
-  s: ChatUserSnapshot,
+  s: UserSnapshot,
   viewer: User | null,
 ): Promise<User> {
-  mergeUser(em, s, viewer);
+  mergeUserSnapshot(em, s, viewer);
   // By primary key: served from the identity map when merged above.
   return em.findOneOrFail(User, { id: s.id });
-}
-
-function mergeUser(em: Em, s: ChatUserSnapshot, viewer: User | null): void {
-  if (viewer && (viewer.id === s.id || viewer.role === Role.ADMIN)) return;
-  em.merge(User, { ...s, createdAt: new Date(s.createdAt) } as EntityData<User>);
 }
 
 /** The message of an event, with its author and reactions primed: no query to resolve them. */
@@ -66,7 +49,7 @@ export function messageFromSnapshot(
   viewer: User | null,
   primeReactions: (id: string, counts: ReactionCount[]) => void,
 ): Message {
-  mergeUser(em, s.author, viewer);
+  mergeUserSnapshot(em, s.author, viewer);
   const counts = new Map<string, ReactionCount>();
   for (const r of s.reactions) {
     const entry = counts.get(r.emoji) ?? { emoji: r.emoji, count: 0, viewerReacted: false };

@@ -1,14 +1,4 @@
-/** The public columns of a user, as carried inside events (never the email). */
-export interface ChatUserSnapshot {
-  id: string;
-  handle: string;
-  displayName: string;
-  bio: string | null;
-  avatarUrl: string | null;
-  role: string;
-  createdAt: string;
-}
-
+import type { UserSnapshot } from '../accounts/index.js';
 /**
  * A message as stored, so subscribers resolve it without a query. The body travels sealed
  * (ciphertext and key id, exactly as in the row): no plaintext ever crosses Redis, and each
@@ -24,7 +14,7 @@ export interface MessageSnapshot {
   createdAt: string;
   editedAt: string | null;
   deletedAt: string | null;
-  author: ChatUserSnapshot;
+  author: UserSnapshot;
   /** Every reaction row (emoji, user), oldest first: viewerReacted is per subscriber. */
   reactions: { emoji: string; userId: string }[];
 }
@@ -36,9 +26,9 @@ export interface MessageSnapshot {
  */
 export type ChatEventPayload =
   | { type: 'posted' | 'updated'; message: MessageSnapshot }
-  | { type: 'typing'; conversationId: string; user: ChatUserSnapshot; typing: boolean }
-  | { type: 'read'; conversationId: string; user: ChatUserSnapshot; lastReadSeq: number }
-  | { type: 'presence'; conversationId: string; user: ChatUserSnapshot; online: boolean }
+  | { type: 'typing'; conversationId: string; user: UserSnapshot; typing: boolean }
+  | { type: 'read'; conversationId: string; user: UserSnapshot; lastReadSeq: number }
+  | { type: 'presence'; conversationId: string; user: UserSnapshot; online: boolean }
   | { type: 'left'; conversationId: string; userId: string };
 
 /** Per-user channel (id: the user id): new messages and read receipts of their conversations. */

@@ -4,7 +4,8 @@ import type { Actor } from '../accounts/index.js';
 import { canRead } from './content.access.js';
 import type { ContentService } from './content.service.js';
 import { CONTENT_ACTIVITY, CONTENT_PUBLISHED } from './content.topics.js';
-import { commentFromEvent, contentFromSnapshot, userFromSnapshot } from './content.snapshots.js';
+import { mergeUserSnapshot } from '../accounts/index.js';
+import { commentFromEvent, contentFromSnapshot } from './content.snapshots.js';
 import type { Comment } from './comment.entity.js';
 import type { Content } from './content.entity.js';
 
@@ -59,7 +60,7 @@ export class ContentLiveService {
       if (wantedTag && !c.tags.includes(wantedTag)) return SKIP;
       if (!canRead(actor.viewer, { status: c.status, authorId: c.authorId })) return SKIP;
       actor.renew();
-      userFromSnapshot(actor.em, e.author, actor.viewer);
+      mergeUserSnapshot(actor.em, e.author, actor.viewer);
       return contentFromSnapshot(actor.em, c);
     });
   }

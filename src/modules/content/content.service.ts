@@ -9,7 +9,8 @@ import { Like } from './like.entity.js';
 import type { CreateContentInput, UpdateContentInput } from './content.inputs.js';
 import { ContentReader, view } from './content.reader.js';
 import { CONTENT_ACTIVITY, CONTENT_PUBLISHED } from './content.topics.js';
-import { commentEvent, contentSnapshot, userSnapshot } from './content.snapshots.js';
+import { userSnapshot } from '../accounts/index.js';
+import { commentEvent, contentSnapshot } from './content.snapshots.js';
 import {
   normalizeTags,
   requirePublishableMedia,

@@ -1,23 +1,11 @@
 import type { EntityData } from '@mikro-orm/core';
 import type { Em } from '../../infra/db.js';
-import { Role, User } from '../accounts/index.js';
+import { mergeUserSnapshot, User, userSnapshot } from '../accounts/index.js';
 import { Comment } from './comment.entity.js';
 import { Content } from './content.entity.js';
-import type { ContentActivityEvent, ContentSnapshot, UserSnapshot } from './content.topics.js';
+import type { ContentActivityEvent, ContentSnapshot } from './content.topics.js';
 
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
-
-export function userSnapshot(u: User): UserSnapshot {
-  return {
-    id: u.id,
-    handle: u.handle,
-    displayName: u.displayName,
-    bio: u.bio ?? null,
-    avatarUrl: u.avatarUrl ?? null,
-    role: u.role,
-    createdAt: u.createdAt.toISOString(),
-  };
-}
 
 export function contentSnapshot(c: Content): ContentSnapshot {
   return {
@@ -60,21 +48,8 @@ export function commentEvent(
 
 /**
  * Entities rebuilt from an event inside a fresh EntityManager, registered as loaded so
- * resolving them costs no query.
- *
- * A merged user counts as fully loaded, so the email its snapshot leaves out would read as
- * null. For the viewers who may see that email (the user themself and admins, as in
- * accounts.rules.ts) the user is not merged: its reference loads the row instead.
+ * resolving them costs no query (users: see `mergeUserSnapshot`).
  */
-export function userFromSnapshot(
-  em: Em,
-  s: UserSnapshot,
-  viewer: Pick<User, 'id' | 'role'> | null,
-): void {
-  if (viewer && (viewer.id === s.id || viewer.role === Role.ADMIN)) return;
-  em.merge(User, { ...s, createdAt: new Date(s.createdAt) } as EntityData<User>);
-}
-
 export function contentFromSnapshot(em: Em, s: ContentSnapshot): Content {
   const { authorId, ...rest } = s;
   return em.merge(Content, {
@@ -92,7 +67,7 @@ export function commentFromEvent(
   e: Extract<ContentActivityEvent, { type: 'comment' }>,
   viewer: Pick<User, 'id' | 'role'> | null,
 ): Comment {
-  userFromSnapshot(em, e.author, viewer);
+  mergeUserSnapshot(em, e.author, viewer);
   return em.merge(Comment, {
     id: e.comment.id,
     body: e.comment.body,

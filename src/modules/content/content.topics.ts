@@ -1,16 +1,6 @@
+import type { UserSnapshot } from '../accounts/index.js';
 import type { ContentKind, ContentStatus } from './content.entity.js';
 import type { MediaAsset } from './content.entity.js';
-
-/** The public columns of a user, as carried inside events (never the email). */
-export interface UserSnapshot {
-  id: string;
-  handle: string;
-  displayName: string;
-  bio: string | null;
-  avatarUrl: string | null;
-  role: string;
-  createdAt: string;
-}
 
 export interface ContentSnapshot {
   id: string;
