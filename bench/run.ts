@@ -53,6 +53,7 @@ try {
     pubsub,
     limiter: memoryRateLimiter(),
     logger,
+    fork: () => orm.em.fork() as Em,
   });
   const deps: ContextDeps = { orm, tokens, services, logger };
   const bare = await buildBareSchema(pubsub);

@@ -82,6 +82,8 @@ const schema = z
     CHAT_PRESENCE_HEARTBEAT_MS: positiveInt(5000),
     METRICS_TICK_MS: positiveInt(1000),
     METRICS_RECHECK_MS: positiveInt(10_000),
+    RECS_REBUILD_INTERVAL_MS: positiveInt(10 * 60_000),
+    RECS_POLL_INTERVAL_MS: positiveInt(15_000),
     MIGRATE_ON_START: z
       .enum(['true', 'false'])
       .default('true')
@@ -156,6 +158,10 @@ export interface Config {
   readonly metricsTickMs: number;
   /** How often a metrics subscriber's permission is checked again (revocation ends the stream). */
   readonly metricsRecheckMs: number;
+  /** How often the collaborative recommendation model is rebuilt (by one process). */
+  readonly recsRebuildMs: number;
+  /** How often a process looks for a model rebuilt elsewhere (and whether one is due). */
+  readonly recsPollMs: number;
   readonly migrateOnStart: boolean;
   readonly trustProxy: boolean;
 }
@@ -209,6 +215,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     chatPresenceHeartbeatMs: e.CHAT_PRESENCE_HEARTBEAT_MS,
     metricsTickMs: e.METRICS_TICK_MS,
     metricsRecheckMs: e.METRICS_RECHECK_MS,
+    recsRebuildMs: e.RECS_REBUILD_INTERVAL_MS,
+    recsPollMs: e.RECS_POLL_INTERVAL_MS,
     migrateOnStart: e.MIGRATE_ON_START,
     trustProxy: e.TRUST_PROXY,
   });

@@ -17,6 +17,11 @@ import {
   type PresenceService,
 } from './modules/chat/index.js';
 import type { MetricsIngest, MetricsLive, MetricsReader } from './modules/metrics/index.js';
+import type {
+  ModelStore,
+  RecommendationService,
+  TextStore,
+} from './modules/recommendations/index.js';
 
 export interface Services {
   accounts: AccountsService;
@@ -29,6 +34,9 @@ export interface Services {
   metricsIngest: MetricsIngest;
   metrics: MetricsReader;
   metricsLive: MetricsLive;
+  recommendations: RecommendationService;
+  recModels: ModelStore;
+  recText: TextStore;
 }
 
 export interface Loaders {

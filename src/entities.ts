@@ -8,6 +8,7 @@ import {
   Reaction,
 } from './modules/chat/index.js';
 import { MetricEvent, MetricRollup, ViewMark } from './modules/metrics/index.js';
+import { Engagement, RecModelRow } from './modules/recommendations/index.js';
 
 /** Every MikroORM entity, in one list (discovery does not scan folders). */
 export const entities = [
@@ -24,4 +25,6 @@ export const entities = [
   MetricEvent,
   ViewMark,
   MetricRollup,
+  Engagement,
+  RecModelRow,
 ];

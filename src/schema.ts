@@ -19,6 +19,7 @@ import {
   MessageResolver,
 } from './modules/chat/index.js';
 import { MetricsLiveResolver, MetricsResolver, metricsRules } from './modules/metrics/index.js';
+import { RecommendationResolver, recommendationRules } from './modules/recommendations/index.js';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 const resolvers: NonEmptyArray<Function> = [
@@ -33,9 +34,16 @@ const resolvers: NonEmptyArray<Function> = [
   ChatLiveResolver,
   MetricsResolver,
   MetricsLiveResolver,
+  RecommendationResolver,
 ];
 
-export const rules = mergeRules(accountsRules, contentRules, chatRules, metricsRules);
+export const rules = mergeRules(
+  accountsRules,
+  contentRules,
+  chatRules,
+  metricsRules,
+  recommendationRules,
+);
 
 /** The schema as type-graphql builds it, without permissions: what `schema.graphql` shows. */
 export async function buildBareSchema(pubSub: PubSub = PubSub.memory()): Promise<GraphQLSchema> {

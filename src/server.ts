@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import type { Redis } from 'ioredis';
 import type { Config } from './config.js';
-import { createContext, type ContextDeps } from './context.js';
+import { createContext, type ContextDeps, type Services } from './context.js';
 import { initOrm, migrate, type Em, type Orm } from './infra/db.js';
 import { createLogger, type Logger } from './infra/logger.js';
 import { PubSub } from './infra/pubsub.js';
@@ -38,6 +38,8 @@ export interface MarqueeServer {
   orm: Orm;
   pubsub: PubSub;
   logger: Logger;
+  /** The feature services (tests and benchmarks drive background work through them). */
+  services: Services;
   /** Graceful stop: refuse new work, finish requests, close sockets (1001), ORM and Redis. */
   close(): Promise<void>;
 }
@@ -85,14 +87,15 @@ export async function startServer(
   }
   const limiter = redis ? redisRateLimiter(redis, config.redisPrefix) : memoryRateLimiter();
   const ws: { server?: ReturnType<typeof serveGraphqlWs> } = {};
+  const fork = () => orm.em.fork() as Em;
   const { services, tokens } = createServices(config, {
+    fork,
     pubsub,
     limiter,
     logger,
     redis,
     connections: () => ws.server?.connections() ?? 0,
   });
-  const fork = () => orm.em.fork() as Em;
   const deps: ContextDeps = {
     orm,
     tokens,
@@ -132,6 +135,8 @@ export async function startServer(
 
   services.presence.start(fork);
   services.metricsLive.start(fork);
+  await services.recText.start(fork);
+  await services.recModels.start();
   const pruning = startScheduler(
     () => pruneEvents(fork(), Date.now() - METRIC_EVENT_RETENTION_MS).then(() => 0),
     PRUNE_INTERVAL_MS,
@@ -154,11 +159,14 @@ export async function startServer(
     orm,
     pubsub,
     logger,
+    services,
     close() {
       closing ??= (async () => {
         await scheduler.stop();
         await pruning.stop();
         services.metricsLive.stop();
+        services.recModels.stop();
+        await services.recText.stop();
         services.conversations.stop();
         // Drains: stops accepting, waits for in-flight requests, closes WebSockets with 1001.
         await apollo.stop();

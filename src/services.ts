@@ -1,6 +1,7 @@
 import type { Config } from './config.js';
 import type { Services } from './context.js';
-import { dbKind } from './infra/db.js';
+import { dbKind, type Em } from './infra/db.js';
+import { fanOutActivity } from './infra/activity.js';
 import type { Logger } from './infra/logger.js';
 import type { PubSub } from './infra/pubsub.js';
 import type { RateLimiter } from './infra/rate-limit.js';
@@ -15,6 +16,12 @@ import {
   MetricsReader,
   redisLiveStore,
 } from './modules/metrics/index.js';
+import {
+  EngagementWriter,
+  ModelStore,
+  RecommendationService,
+  TextStore,
+} from './modules/recommendations/index.js';
 import {
   ChatLiveService,
   ConversationService,
@@ -36,16 +43,20 @@ export function createServices(
     redis?: Redis;
     /** Open graphql-ws connections on this process. */
     connections?: () => number;
+    /** A fresh EntityManager, for work outside requests (model builds). */
+    fork: () => Em;
   },
 ): { services: Services; tokens: TokenService } {
   const tokens = new TokenService(config.jwtSecret, config.jwtTtlSeconds);
   const live = infra.redis ? redisLiveStore(infra.redis, config.redisPrefix) : memoryLiveStore();
-  const metricsIngest = new MetricsIngest(live, infra.logger);
+  const engagement = new EngagementWriter(infra.logger);
+  const metricsIngest = new MetricsIngest(live, infra.logger, engagement);
+  const activity = fanOutActivity(metricsIngest, engagement);
   const content = new ContentService({
     pubsub: infra.pubsub,
     search: contentSearch(dbKind(config)),
     logger: infra.logger,
-    activity: metricsIngest,
+    activity,
   });
   const connections = infra.connections ?? (() => 0);
   const metrics = new MetricsReader(live, content, connections);
@@ -56,8 +67,13 @@ export function createServices(
     rates: config.chatRates,
     typingTtlMs: config.chatTypingTtlMs,
     logger: infra.logger,
-    activity: metricsIngest,
+    activity,
   };
+  const recModels = new ModelStore(infra.fork, infra.logger, {
+    rebuildMs: config.recsRebuildMs,
+    pollMs: config.recsPollMs,
+  });
+  const recText = new TextStore(infra.pubsub, infra.logger);
   return {
     tokens,
     services: {
@@ -91,6 +107,9 @@ export function createServices(
         { tickMs: config.metricsTickMs, recheckMs: config.metricsRecheckMs },
         infra.logger,
       ),
+      recommendations: new RecommendationService(recModels, recText, metrics, content),
+      recModels,
+      recText,
     },
   };
 }

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { loadConfig } from '../config.js';
 import { createContext, type Context } from '../context.js';
-import { initOrm, migrate } from '../infra/db.js';
+import { initOrm, migrate, type Em } from '../infra/db.js';
 import { createLogger } from '../infra/logger.js';
 import { PubSub } from '../infra/pubsub.js';
 import { memoryRateLimiter } from '../infra/rate-limit.js';
@@ -111,6 +111,7 @@ try {
     pubsub,
     limiter: memoryRateLimiter(),
     logger,
+    fork: () => orm.em.fork() as Em,
   });
   const deps = { orm, tokens, services, logger };
   const as = async (handle: string | null): Promise<Context> => {

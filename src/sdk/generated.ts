@@ -56,6 +56,16 @@ export type MetricName = 'COMMENTS' | 'LIKES' | 'SHARES' | 'VIEWS' | 'WATCH_SECO
 
 export type MetricWindow = 'LAST_5_MINUTES' | 'LAST_24_HOURS' | 'LAST_HOUR' | 'LAST_MINUTE';
 
+export type RecommendationReason =
+  /** Users who engaged with what the viewer engaged with also engaged with this. */
+  | 'COLLABORATIVE'
+  | 'FRESH'
+  /** From an author whose content the viewer engaged with. */
+  | 'FROM_AUTHOR'
+  /** Close in words and tags to something the viewer liked or watched. */
+  | 'SIMILAR_CONTENT'
+  | 'TRENDING';
+
 export type Role = 'ADMIN' | 'MODERATOR' | 'USER';
 
 export type SendMessageInput = {
@@ -1547,6 +1557,52 @@ export type TrendingChangedSubscription = {
   }>;
 };
 
+export type RecommendationFieldsFragment = {
+  score: number;
+  reason: RecommendationReason;
+  explanation: string;
+  content: {
+    id: string;
+    title: string;
+    status: ContentStatus;
+    author: { id: string; handle: string };
+  };
+  becauseOf: { id: string; title: string } | null;
+};
+
+export type RecommendedContentsQueryVariables = Exact<{
+  first?: number | null | undefined;
+}>;
+
+export type RecommendedContentsQuery = {
+  recommendedContents: Array<{
+    score: number;
+    reason: RecommendationReason;
+    explanation: string;
+    content: {
+      id: string;
+      title: string;
+      status: ContentStatus;
+      author: { id: string; handle: string };
+    };
+    becauseOf: { id: string; title: string } | null;
+  }>;
+};
+
+export type SimilarContentsQueryVariables = Exact<{
+  contentId: string | number;
+  first?: number | null | undefined;
+}>;
+
+export type SimilarContentsQuery = {
+  similarContents: Array<{
+    id: string;
+    title: string;
+    status: ContentStatus;
+    author: { id: string };
+  }>;
+};
+
 export const UserFieldsFragmentDoc = {
   kind: 'Document',
   definitions: [
@@ -2544,6 +2600,58 @@ export const TrendingItemFieldsFragmentDoc = {
                     ],
                   },
                 },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode;
+export const RecommendationFieldsFragmentDoc = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'RecommendationFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'Recommendation' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'score' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'reason' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'explanation' } },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'content' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'title' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'status' } },
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'author' },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'handle' } },
+                    ],
+                  },
+                },
+              ],
+            },
+          },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'becauseOf' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'title' } },
               ],
             },
           },
@@ -7309,6 +7417,154 @@ export const TrendingChangedDocument = {
     },
   ],
 } as unknown as DocumentNode;
+export const RecommendedContentsDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'query',
+      name: { kind: 'Name', value: 'RecommendedContents' },
+      variableDefinitions: [
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'first' } },
+          type: { kind: 'NamedType', name: { kind: 'Name', value: 'Int' } },
+        },
+      ],
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'recommendedContents' },
+            arguments: [
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'first' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'first' } },
+              },
+            ],
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'FragmentSpread', name: { kind: 'Name', value: 'RecommendationFields' } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'RecommendationFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'Recommendation' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'score' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'reason' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'explanation' } },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'content' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'title' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'status' } },
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'author' },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'handle' } },
+                    ],
+                  },
+                },
+              ],
+            },
+          },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'becauseOf' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'title' } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode;
+export const SimilarContentsDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'query',
+      name: { kind: 'Name', value: 'SimilarContents' },
+      variableDefinitions: [
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'contentId' } },
+          type: {
+            kind: 'NonNullType',
+            type: { kind: 'NamedType', name: { kind: 'Name', value: 'ID' } },
+          },
+        },
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'first' } },
+          type: { kind: 'NamedType', name: { kind: 'Name', value: 'Int' } },
+        },
+      ],
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'similarContents' },
+            arguments: [
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'contentId' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'contentId' } },
+              },
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'first' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'first' } },
+              },
+            ],
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'title' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'status' } },
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'author' },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [{ kind: 'Field', name: { kind: 'Name', value: 'id' } }],
+                  },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode;
 export type Requester<C = {}> = <R, V>(
   doc: DocumentNode,
   vars?: V,
@@ -7714,6 +7970,26 @@ export function getSdk<C>(requester: Requester<C>) {
         variables,
         options,
       ) as AsyncIterable<TrendingChangedSubscription>;
+    },
+    RecommendedContents(
+      variables?: RecommendedContentsQueryVariables,
+      options?: C,
+    ): Promise<RecommendedContentsQuery> {
+      return requester<RecommendedContentsQuery, RecommendedContentsQueryVariables>(
+        RecommendedContentsDocument,
+        variables,
+        options,
+      ) as Promise<RecommendedContentsQuery>;
+    },
+    SimilarContents(
+      variables: SimilarContentsQueryVariables,
+      options?: C,
+    ): Promise<SimilarContentsQuery> {
+      return requester<SimilarContentsQuery, SimilarContentsQueryVariables>(
+        SimilarContentsDocument,
+        variables,
+        options,
+      ) as Promise<SimilarContentsQuery>;
     },
   };
 }

@@ -1,3 +1,4 @@
+import { userActor } from '../../infra/activity.js';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { badInput, conflict, forbidden, rateLimited } from '../../errors.js';
 import { isId, isStaff, requireViewer, type Actor, type User } from '../accounts/index.js';
@@ -67,7 +68,9 @@ export class MessageService extends ChatReader {
       });
       await actor.em.refresh(conversation);
       await this.announce('a message', () => this.events.message(actor.em, 'posted', stored.id));
-      await this.deps.activity.record(actor.em, { kind: 'message', userId: viewer.id, at: now });
+      await this.deps.activity.record(actor.em, [
+        { kind: 'message', actor: userActor(viewer.id), at: now },
+      ]);
       return stored;
     } catch (e) {
       if (!(e instanceof UniqueConstraintViolationException) || !clientMessageId) throw e;

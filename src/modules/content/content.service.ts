@@ -1,4 +1,4 @@
-import type { Activity } from '../../infra/activity.js';
+import { userActor, type Activity } from '../../infra/activity.js';
 import { raw } from '@mikro-orm/core';
 import { badInput, conflict, forbidden, notFound } from '../../errors.js';
 import { isId, requireViewer, type Actor } from '../accounts/index.js';
@@ -286,7 +286,9 @@ export class ContentService extends ContentReader {
 
   /** Likes and comments count towards metrics once committed. */
   private counted(actor: Actor, kind: Activity['kind'], userId: string, contentId: string) {
-    return this.deps.activity.record(actor.em, { kind, userId, contentId, at: new Date() });
+    return this.deps.activity.record(actor.em, [
+      { kind, actor: userActor(userId), contentId, at: new Date() },
+    ]);
   }
 
   /** Events follow committed data; a failed publish is logged, never undoes the write. */

@@ -9,3 +9,4 @@ export { pruneEvents } from './metrics.sql.js';
 export { MetricsResolver } from './metrics.resolver.js';
 export { MetricsLiveResolver } from './metrics-live.resolver.js';
 export { metricsRules } from './metrics.rules.js';
+export { MetricWindow } from './metrics.types.js';

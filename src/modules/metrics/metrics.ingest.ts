@@ -1,4 +1,4 @@
-import type { Activity, ActivitySink } from '../../infra/activity.js';
+import { ignoreActivity, type Activity, type ActivitySink } from '../../infra/activity.js';
 import type { Em } from '../../infra/db.js';
 import type { Logger } from '../../infra/logger.js';
 import { badInput, unauthenticated, type AppError } from '../../errors.js';
@@ -11,6 +11,13 @@ import { EventType } from './metrics.types.js';
 import { checkEvent, MAX_EVENTS_PER_CALL, viewerKey } from './metrics.validation.js';
 import { Rollups } from './metrics.rollups.js';
 import { WEIGHTS } from './metrics.windows.js';
+
+const COUNTED = new Set<Activity['kind']>(['like', 'unlike', 'comment', 'uncomment', 'message']);
+const KIND_OF: Record<EventType, Activity['kind']> = {
+  [EventType.VIEW]: 'view',
+  [EventType.WATCH]: 'watch',
+  [EventType.SHARE]: 'share',
+};
 
 /** A VIEW counts once per viewer per content per this long. */
 export const VIEW_GAP_MS = 30 * 60_000;
@@ -34,6 +41,8 @@ export class MetricsIngest implements ActivitySink {
   constructor(
     private readonly live: LiveStore,
     private readonly logger: Logger,
+    /** Told of every tracked event that was new (recommendations learn from them). */
+    private readonly next: ActivitySink = ignoreActivity,
   ) {}
 
   async track(actor: TrackActor, events: TrackEventInput[]): Promise<TrackOutcome> {
@@ -98,6 +107,16 @@ export class MetricsIngest implements ActivitySink {
     });
     rejected.sort((a, b) => a.index - b.index);
     await this.feedLive(this.liveRecord(key, now, fresh.kept, fresh.views));
+    await this.next.record(
+      actor.em,
+      fresh.kept.map((r) => ({
+        kind: KIND_OF[r.type as EventType],
+        actor: key,
+        contentId: r.contentId,
+        value: r.value,
+        at: new Date(r.occurredAt),
+      })),
+    );
     return {
       accepted: fresh.kept.length,
       duplicates: duplicates + rows.length - fresh.kept.length,
@@ -105,18 +124,21 @@ export class MetricsIngest implements ActivitySink {
     };
   }
 
-  async record(em: Em, a: Activity): Promise<void> {
+  /** Likes, comments and messages reported by other features (tracked events are counted by `track`). */
+  async record(em: Em, activities: readonly Activity[]): Promise<void> {
+    const counted = activities.filter((a) => COUNTED.has(a.kind));
+    if (!counted.length) return;
     try {
-      const at = a.at.getTime();
-      const sign = a.kind === 'unlike' || a.kind === 'uncomment' ? -1 : 1;
       const r = emptyRecord(Date.now());
-      r.actors.push({ key: `u:${a.userId}`, at });
-      if (a.kind === 'message') r.messages = 1;
-      if (a.contentId) {
+      const rollups = new Rollups();
+      for (const a of counted) {
+        const at = a.at.getTime();
+        const sign = a.kind === 'unlike' || a.kind === 'uncomment' ? -1 : 1;
+        r.actors.push({ key: a.actor, at });
+        if (a.kind === 'message') r.messages++;
+        if (!a.contentId) continue;
         const like = a.kind === 'like' || a.kind === 'unlike';
-        const rollups = new Rollups();
         rollups.add(a.contentId, like ? 'LIKES' : 'COMMENTS', at, sign);
-        await em.transactional((tem) => addRollups(tem, rollups.rows()));
         r.engagement.push({
           contentId: a.contentId,
           at,
@@ -124,9 +146,10 @@ export class MetricsIngest implements ActivitySink {
           score: sign * (like ? WEIGHTS.like : WEIGHTS.comment),
         });
       }
+      if (rollups.rows().length) await em.transactional((tem) => addRollups(tem, rollups.rows()));
       await this.live.record(r);
     } catch (err) {
-      this.logger.error({ err, activity: a.kind }, 'counting an activity failed');
+      this.logger.error({ err }, 'counting an activity failed');
     }
   }
 

@@ -129,6 +129,14 @@ export class TextIndex {
     });
   }
 
+  /** Cosine similarity of two indexed documents (0 when either is unknown): for diversity re-ranking. */
+  similarity(a: string, b: string): number {
+    const sa = this.slotOf.get(a);
+    const sb = this.slotOf.get(b);
+    if (sa === undefined || sb === undefined) return 0;
+    return dot(this.unitVector(sa), this.unitVector(sb));
+  }
+
   toJSON(): TextIndexJson {
     const docs: TextIndexJson['docs'] = [];
     for (const [id, slot] of this.slotOf) docs.push([id, [...this.terms[slot]!]]);

@@ -1,0 +1,186 @@
+import 'reflect-metadata';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { loadConfig } from '../src/config.js';
+import type { Em } from '../src/infra/db.js';
+import { Content, ContentKind, ContentStatus } from '../src/modules/content/index.js';
+import { startServer } from '../src/server.js';
+import { gql, percentile } from './support/server-process.js';
+
+/**
+ * `npm run bench:recs`: recommendedContents over 10 000 items, 2 000 users and 200 000
+ * interactions (topic-clustered tastes, Zipf popularity), on the embedded SQLite database:
+ * the model rebuild time and the request latency (HTTP on localhost, one at a time).
+ */
+const ITEMS = Number(process.env.BENCH_ITEMS ?? 10_000);
+const USERS = Number(process.env.BENCH_USERS ?? 2_000);
+const INTERACTIONS = Number(process.env.BENCH_INTERACTIONS ?? 200_000);
+const SIGNED_IN = 50;
+const TOPICS = 50;
+const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 600);
+
+const WORDS =
+  'river mountain garden recipe bread guitar violin chess football tennis coding rust python galaxy planet camera lens portrait sunset ocean forest desert city train bicycle coffee tea wine cheese pasta poetry novel theatre dance yoga running climbing sailing fishing painting pottery knitting robots drones physics biology history finance startup design fashion'.split(
+    ' ',
+  );
+
+/** A small deterministic PRNG (mulberry32), so runs are comparable. */
+function rng(seed: number) {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+const random = rng(42);
+const pick = <T>(xs: readonly T[]) => xs[Math.floor(random() * xs.length)]!;
+/** Zipf-like rank in [0, n): small ranks much more likely. */
+const zipf = (n: number) => Math.min(n - 1, Math.floor(n * random() ** 2.5));
+
+const dir = mkdtempSync(join(tmpdir(), 'marquee-bench-recs-'));
+const config = loadConfig({
+  DATA_DIR: dir,
+  HOST: '127.0.0.1',
+  PORT: '0',
+  LOG_LEVEL: 'warn',
+  NODE_ENV: 'test',
+  RECS_REBUILD_INTERVAL_MS: String(24 * 3600_000),
+});
+const server = await startServer(config);
+try {
+  const tokens: { id: string; token: string }[] = [];
+  for (let i = 0; i < SIGNED_IN; i++) {
+    const { signUp } = await gql<{ signUp: { token: string; user: { id: string } } }>(
+      server.url,
+      `mutation($i: SignUpInput!) { signUp(input: $i) { token user { id } } }`,
+      {
+        i: {
+          email: `u${i}@bench.test`,
+          password: 'bench password 123',
+          handle: `u${i}`,
+          displayName: `U ${i}`,
+        },
+      },
+    );
+    tokens.push({ id: signUp.user.id, token: signUp.token });
+  }
+
+  // Items: each in one topic, titled and tagged from that topic's words.
+  const em = server.orm.em.fork() as Em;
+  const topicOf: number[] = [];
+  const itemIds: string[] = [];
+  const byTopic: string[][] = Array.from({ length: TOPICS }, () => []);
+  const now = Date.now();
+  for (let start = 0; start < ITEMS; start += 1000) {
+    const rows = [];
+    for (let i = start; i < Math.min(ITEMS, start + 1000); i++) {
+      const topic = i % TOPICS;
+      const words = [WORDS[topic]!, pick(WORDS), WORDS[(topic * 7) % WORDS.length]!];
+      const at = new Date(now - random() * 30 * 86400_000);
+      const id = randomUUID();
+      rows.push({
+        id,
+        kind: ContentKind.ARTICLE,
+        title: `${words.join(' ')} ${i}`,
+        body: `All about ${words.join(', ')} and more ${pick(WORDS)}.`,
+        tags: [WORDS[topic]!],
+        media: [],
+        status: ContentStatus.PUBLISHED,
+        author: tokens[i % SIGNED_IN]!.id,
+        createdAt: at,
+        updatedAt: at,
+        publishedAt: at,
+        listedAt: at,
+      });
+      topicOf.push(topic);
+      itemIds.push(id);
+      byTopic[topic]!.push(id);
+    }
+    await em.insertMany(Content, rows);
+  }
+
+  // Interactions: each user favours 3 topics (80% of their engagement), popular items more.
+  const viewers = [
+    ...tokens.map((t) => `u:${t.id}`),
+    ...Array.from({ length: USERS - SIGNED_IN }, () => `u:${randomUUID()}`),
+  ];
+  const perUser = Math.round(INTERACTIONS / USERS);
+  const pairs = new Map<string, [string, string, number]>();
+  for (const viewer of viewers) {
+    const favourites = [zipf(TOPICS), zipf(TOPICS), zipf(TOPICS)];
+    for (let k = 0; k < perUser; k++) {
+      const topic = random() < 0.8 ? pick(favourites) : Math.floor(random() * TOPICS);
+      const items = byTopic[topic]!;
+      const item = items[zipf(items.length)]!;
+      pairs.set(`${viewer}|${item}`, [viewer, item, 1 + Math.floor(random() * 5)]);
+    }
+  }
+  const rows = [...pairs.values()];
+  const connection = em.getConnection();
+  for (let i = 0; i < rows.length; i += 2000) {
+    const chunk = rows.slice(i, i + 2000);
+    await connection.execute(
+      `insert into rec_engagements (viewer_key, content_id, score, kinds, last_at) values ${chunk.map(() => '(?, ?, ?, 2, ?)').join(', ')} on conflict do nothing`,
+      // Stored as forward-decayed scores relative to 2026-01-01 (see recs.weights.ts).
+      chunk.flatMap(([v, c, w]) => [
+        v,
+        c,
+        w * 2 ** ((now - Date.UTC(2026, 0, 1)) / (30 * 86400_000)),
+        now,
+      ]),
+    );
+  }
+
+  const t0 = performance.now();
+  await server.services.recModels.rebuild();
+  const rebuildMs = performance.now() - t0;
+
+  const ask = (token: string | null) =>
+    gql(
+      server.url,
+      `{ recommendedContents(first: 20) { score reason explanation content { id title author { handle } } becauseOf { id } } }`,
+      {},
+      token ?? undefined,
+    );
+  for (let i = 0; i < 30; i++) await ask(tokens[i % SIGNED_IN]!.token); // warm up
+  const personal: number[] = [];
+  for (let i = 0; i < REQUESTS; i++) {
+    const s = performance.now();
+    await ask(tokens[i % SIGNED_IN]!.token);
+    personal.push(performance.now() - s);
+  }
+  const anonymous: number[] = [];
+  for (let i = 0; i < REQUESTS / 4; i++) {
+    const s = performance.now();
+    await ask(null);
+    anonymous.push(performance.now() - s);
+  }
+
+  console.log(
+    `Machine: ${cpus()[0]?.model ?? 'unknown'} × ${cpus().length}, Node ${process.version}, load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
+  console.log(
+    `Data: ${ITEMS} items in ${TOPICS} topics, ${USERS} users, ${rows.length} distinct user–item interactions; SQLite (embedded).`,
+  );
+  console.log('');
+  console.log('| measure | figure |');
+  console.log('| --- | --- |');
+  console.log(
+    `| model rebuild (read engagement, build in a worker thread, persist) | ${(rebuildMs / 1000).toFixed(2)} s |`,
+  );
+  console.log(
+    `| recommendedContents(first: 20), signed-in, p50 / p99 of ${REQUESTS} | ${percentile(personal, 50).toFixed(1)} / ${percentile(personal, 99).toFixed(1)} ms |`,
+  );
+  console.log(
+    `| recommendedContents(first: 20), anonymous, p50 / p99 of ${REQUESTS / 4} | ${percentile(anonymous, 50).toFixed(1)} / ${percentile(anonymous, 99).toFixed(1)} ms |`,
+  );
+} finally {
+  await server.close();
+  rmSync(dir, { recursive: true, force: true });
+}

@@ -1,0 +1,48 @@
+/** At most this many items of one author in any run of WINDOW consecutive results. */
+export const MAX_PER_AUTHOR = 3;
+export const WINDOW = 10;
+/** MMR trade-off: 1 = relevance only, 0 = novelty only. */
+const LAMBDA = 0.75;
+
+export interface Ranked {
+  id: string;
+  authorId: string;
+  score: number;
+}
+
+/**
+ * Greedy re-ranking (maximal marginal relevance): each next item maximises
+ * λ·relevance − (1 − λ)·(its highest similarity to an item already chosen), so
+ * near-duplicates spread out; and an item is skipped while its author already has
+ * MAX_PER_AUTHOR items among the last WINDOW − 1 chosen. Relevance is normalised to
+ * [0, 1]. O(limit × candidates) similarity calls: callers pass a bounded pool.
+ */
+export function diversify<T extends Ranked>(
+  candidates: T[],
+  limit: number,
+  similarity: (a: string, b: string) => number,
+): T[] {
+  const top = Math.max(...candidates.map((c) => c.score), 1e-9);
+  const pool = [...candidates];
+  const chosen: T[] = [];
+  const closest = new Map<string, number>(pool.map((c) => [c.id, 0]));
+  while (chosen.length < limit && pool.length) {
+    const recent = chosen.slice(-(WINDOW - 1));
+    let best = -1;
+    let bestValue = -Infinity;
+    for (const [i, c] of pool.entries()) {
+      if (recent.filter((r) => r.authorId === c.authorId).length >= MAX_PER_AUTHOR) continue;
+      const value = LAMBDA * (c.score / top) - (1 - LAMBDA) * closest.get(c.id)!;
+      if (value > bestValue) {
+        bestValue = value;
+        best = i;
+      }
+    }
+    if (best < 0) break; // only over-represented authors are left
+    const [pick] = pool.splice(best, 1);
+    chosen.push(pick!);
+    for (const c of pool)
+      closest.set(c.id, Math.max(closest.get(c.id)!, similarity(pick!.id, c.id)));
+  }
+  return chosen;
+}

@@ -1,0 +1,222 @@
+import { badInput, notFound } from '../../errors.js';
+import type { Em } from '../../infra/db.js';
+import { userActor } from '../../infra/activity.js';
+import type { Actor } from '../accounts/index.js';
+import { Content, ContentStatus, type ContentService } from '../content/index.js';
+import { MetricWindow, type MetricsReader } from '../metrics/index.js';
+import { recommendForHistory } from './model/index.js';
+import { CandidatePool, type Vote } from './recs.candidates.js';
+import { diversify } from './recs.diversity.js';
+import { explain } from './recs.explain.js';
+import type { ModelStore } from './recs.model-store.js';
+import type { TextStore } from './recs.text-store.js';
+import { RecommendationReason as R, type Recommendation } from './recs.types.js';
+import { decayed } from './recs.weights.js';
+
+export const MAX_RECOMMENDATIONS = 100;
+/** How strongly each source counts when merged (personal sources first). */
+const SOURCE_WEIGHT = { cf: 1, similar: 0.7, author: 0.45, trending: 0.3, fresh: 0.2 };
+/** The history items that shape a profile: the viewer's strongest recent engagement. */
+const PROFILE_ITEMS = 50;
+
+interface History {
+  weights: Map<string, number>;
+  kinds: Map<string, number>;
+}
+
+/**
+ * Serving. Personal recommendations blend item-based collaborative filtering (the
+ * persisted model), content similarity (TF-IDF profile of the viewer's history), the
+ * viewer's authors, and trending and fresh content; then filter (never the viewer's
+ * own, nothing they engaged with, only published) and re-rank for diversity. The
+ * history is read per request, so a like or a watch changes the next answer at once.
+ */
+export class RecommendationService {
+  constructor(
+    private readonly models: ModelStore,
+    private readonly text: TextStore,
+    private readonly metrics: MetricsReader,
+    private readonly content: ContentService,
+  ) {}
+
+  async recommended(actor: Actor, first: number): Promise<Recommendation[]> {
+    checkFirst(first);
+    const em = actor.em;
+    const viewerId = actor.viewer?.id ?? null;
+    const history = viewerId
+      ? await this.history(em, userActor(viewerId))
+      : { weights: new Map(), kinds: new Map() };
+    const pool = new CandidatePool();
+    const size = first * 3 + 30;
+    const personal = history.weights.size > 0;
+    if (personal) {
+      const profile = new Map(
+        [...history.weights].sort((a, b) => b[1] - a[1]).slice(0, PROFILE_ITEMS),
+      );
+      pool.add(R.COLLABORATIVE, SOURCE_WEIGHT.cf, this.collaborative(history.weights, size));
+      pool.add(
+        R.SIMILAR_CONTENT,
+        SOURCE_WEIGHT.similar,
+        this.text.index.similarToSet(profile, size, new Set(history.weights.keys())),
+      );
+      pool.add(R.FROM_AUTHOR, SOURCE_WEIGHT.author, await this.fromAuthors(em, profile, size));
+    }
+    pool.add(R.TRENDING, personal ? SOURCE_WEIGHT.trending : 1, await this.trending(em, size));
+    pool.add(R.FRESH, personal ? SOURCE_WEIGHT.fresh : 0.6, await this.fresh(em, size));
+
+    const contents = await this.readable(em, pool.ids(), viewerId);
+    const candidates = pool
+      .best(first * 3, (id) => contents.has(id) && !history.weights.has(id))
+      .map((c) => ({ ...c, authorId: contents.get(c.id)!.author.id }));
+    const chosen = diversify(candidates, first, (a, b) => this.text.index.similarity(a, b));
+    const because = await this.readable(
+      em,
+      chosen.flatMap((c) => (c.because ? [c.because] : [])),
+      viewerId,
+      true,
+    );
+    return chosen.map((c) => {
+      const content = contents.get(c.id)!;
+      const source = c.because ? (because.get(c.because) ?? null) : null;
+      return {
+        content,
+        score: Math.round(c.score * 1e4) / 1e4,
+        reason: c.reason,
+        explanation: explain(
+          c.reason,
+          source && { title: source.title, kinds: history.kinds.get(source.id) ?? 0 },
+          content.author.getEntity().handle,
+        ),
+        becauseOf: source,
+      };
+    });
+  }
+
+  /** Published content most like `contentId`: words and tags first, co-engagement second. */
+  async similar(actor: Actor, contentId: string, first: number): Promise<Content[]> {
+    checkFirst(first);
+    const content = await this.content.find(actor, contentId);
+    if (!content) throw notFound('Content');
+    const pool = new CandidatePool();
+    pool.add(
+      R.SIMILAR_CONTENT,
+      1,
+      this.text.index.similar(content.id, first * 2 + 10).map((s) => ({ ...s, because: null })),
+    );
+    pool.add(R.COLLABORATIVE, 0.5, this.collaborative(new Map([[content.id, 1]]), first * 2 + 10));
+    const contents = await this.readable(em(actor), pool.ids(), null);
+    return pool
+      .best(first, (id) => id !== content.id && contents.has(id))
+      .map((c) => contents.get(c.id)!);
+  }
+
+  private async history(em: Em, viewerKey: string): Promise<History> {
+    const rows = await em
+      .getConnection()
+      .execute<{ content_id: string; score: number; kinds: number }[]>(
+        'select content_id, score, kinds from rec_engagements where viewer_key = ?',
+        [viewerKey],
+      );
+    const now = Date.now();
+    const weights = new Map<string, number>();
+    const kinds = new Map<string, number>();
+    for (const r of rows) {
+      // Every engaged content is excluded, even after an unlike: the viewer has seen it.
+      weights.set(r.content_id, Math.max(decayed(Number(r.score), now), 1e-6));
+      kinds.set(r.content_id, Number(r.kinds));
+    }
+    return { weights, kinds };
+  }
+
+  private collaborative(history: Map<string, number>, limit: number): Vote[] {
+    const m = this.models.current;
+    if (!m) return [];
+    const known = new Map<number, number>();
+    for (const [id, w] of history) {
+      const i = m.index.get(id);
+      if (i !== undefined) known.set(i, w);
+    }
+    if (!known.size) return [];
+    return recommendForHistory(m.model, known, new Set(known.keys()), limit).map((r) => ({
+      id: m.items[r.item]!,
+      score: r.score,
+      because: r.because === null ? null : m.items[r.because]!,
+    }));
+  }
+
+  /** Newest published content of the authors behind the viewer's profile. */
+  private async fromAuthors(em: Em, profile: Map<string, number>, limit: number): Promise<Vote[]> {
+    const engaged = await em.find(
+      Content,
+      { id: { $in: [...profile.keys()] } },
+      { fields: ['id', 'author'] },
+    );
+    const byAuthor = new Map<string, { weight: number; because: string }>();
+    for (const c of engaged) {
+      const w = profile.get(c.id)!;
+      const a = byAuthor.get(c.author.id);
+      if (!a || w > a.weight)
+        byAuthor.set(c.author.id, { weight: w + (a?.weight ?? 0), because: c.id });
+      else a.weight += w;
+    }
+    if (!byAuthor.size) return [];
+    const recent = await em.find(
+      Content,
+      {
+        author: { $in: [...byAuthor.keys()] },
+        status: ContentStatus.PUBLISHED,
+        id: { $nin: [...profile.keys()] },
+      },
+      { orderBy: { publishedAt: 'desc', id: 'desc' }, limit },
+    );
+    return recent.map((c, rank) => {
+      const a = byAuthor.get(c.author.id)!;
+      return { id: c.id, score: a.weight / (1 + rank / 10), because: a.because };
+    });
+  }
+
+  private async trending(em: Em, limit: number): Promise<Vote[]> {
+    const items = await this.metrics.trending(em, MetricWindow.LAST_24_HOURS, Math.min(limit, 100));
+    return items.map((t) => ({ id: t.content.id, score: t.score, because: null }));
+  }
+
+  private async fresh(em: Em, limit: number): Promise<Vote[]> {
+    const recent = await em.find(
+      Content,
+      { status: ContentStatus.PUBLISHED },
+      { orderBy: { publishedAt: 'desc', id: 'desc' }, limit, fields: ['id', 'publishedAt'] },
+    );
+    return recent.map((c, rank) => ({ id: c.id, score: 1 / (1 + rank / 5), because: null }));
+  }
+
+  /**
+   * The published contents among `ids`, with authors loaded, minus the viewer's own
+   * (unless `own` is allowed, for "because of"). Published content is readable by anyone.
+   */
+  private async readable(
+    em: Em,
+    ids: string[],
+    viewerId: string | null,
+    own = false,
+  ): Promise<Map<string, Content>> {
+    if (!ids.length) return new Map();
+    const found = await em.find(
+      Content,
+      {
+        id: { $in: [...new Set(ids)] },
+        status: ContentStatus.PUBLISHED,
+        ...(viewerId && !own ? { author: { $ne: viewerId } } : {}),
+      },
+      { populate: ['author'] },
+    );
+    return new Map(found.map((c) => [c.id, c]));
+  }
+}
+
+const em = (actor: Actor) => actor.em;
+
+function checkFirst(first: number): void {
+  if (!Number.isInteger(first) || first < 1 || first > MAX_RECOMMENDATIONS) {
+    throw badInput('first', `must be between 1 and ${MAX_RECOMMENDATIONS}`);
+  }
+}

@@ -1,0 +1,61 @@
+import type { Em } from '../../infra/db.js';
+import type { Logger } from '../../infra/logger.js';
+import type { PubSub } from '../../infra/pubsub.js';
+import { Content, CONTENT_PUBLISHED, ContentStatus } from '../content/index.js';
+import { TextIndex } from './model/index.js';
+
+const PAGE = 1000;
+
+/**
+ * Every published content's words and tags, for content similarity. Built from the
+ * database at start (in pages, yielding between them), and extended the moment content
+ * is published on any process (the content.published event), so new content has
+ * neighbours before anyone engaged with it. Archived or deleted content stays in the
+ * index until the next start: serving filters by what is readable now.
+ */
+export class TextStore {
+  readonly index = new TextIndex();
+  private ready: Promise<void> = Promise.resolve();
+  private stopListening?: () => Promise<unknown>;
+
+  constructor(
+    private readonly pubsub: PubSub,
+    private readonly logger: Logger,
+  ) {}
+
+  async start(fork: () => Em): Promise<void> {
+    const events = await this.pubsub.listen(CONTENT_PUBLISHED);
+    this.stopListening = async () => events.return?.();
+    void (async () => {
+      for await (const e of events) {
+        this.index.add(e.content.id, e.content);
+      }
+    })().catch((err: unknown) =>
+      this.logger.error({ err }, 'the content similarity index stopped following publications'),
+    );
+    this.ready = this.load(fork()).catch((err: unknown) =>
+      this.logger.error({ err }, 'building the content similarity index failed'),
+    );
+    await this.ready;
+  }
+
+  async stop(): Promise<void> {
+    await this.stopListening?.();
+  }
+
+  private async load(em: Em): Promise<void> {
+    let after = '';
+    for (;;) {
+      const page = await em.find(
+        Content,
+        { status: ContentStatus.PUBLISHED, id: { $gt: after } },
+        { fields: ['id', 'title', 'body', 'tags'], orderBy: { id: 'asc' }, limit: PAGE },
+      );
+      for (const c of page) this.index.add(c.id, { title: c.title, body: c.body, tags: c.tags });
+      em.clear();
+      if (page.length < PAGE) return;
+      after = page.at(-1)!.id;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+}
