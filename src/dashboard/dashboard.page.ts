@@ -107,9 +107,10 @@ button:disabled { opacity: .6; }
 figure { margin: 0; }
 figcaption { font-size: .8rem; color: #6b6b76; }
 canvas { display: block; width: 100%; height: 170px; }
-#trending { margin: 0; padding-left: 1.5rem; }
-.trending-item { display: grid; grid-template-columns: 1fr auto auto; gap: 0 .75rem; padding: .3rem 0; border-bottom: 1px solid #eee; }
-.trending-item .title { grid-column: 1 / -1; justify-self: start; background: none; color: #3b2fb0; padding: 0; text-align: left; }
+#trending { margin: 0; padding: 0; list-style: none; counter-reset: rank; }
+.trending-item { display: grid; grid-template-columns: 1.75rem 1fr auto auto; gap: 0 .75rem; padding: .35rem 0; border-bottom: 1px solid #eee; counter-increment: rank; }
+.trending-item::before { content: counter(rank); grid-row: span 2; align-self: center; font-weight: 600; color: #6b6b76; text-align: right; }
+.trending-item .title { grid-column: 2 / -1; justify-self: start; background: none; color: #3b2fb0; padding: 0; text-align: left; }
 .trending-item .title:hover { text-decoration: underline; }
 .trending-item span { font-size: .85rem; color: #6b6b76; font-variant-numeric: tabular-nums; }
 #watch-content { display: flex; gap: .5rem; align-items: end; }

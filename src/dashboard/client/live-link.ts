@@ -1,8 +1,10 @@
 import type { GraphQLErrorShape } from './graphql.js';
 
 /**
- * What one subscription receives. `error` brings the errors of one event (the subscription
- * goes on) or the server's refusal (it ends); after `complete` nothing more arrives.
+ * What one subscription receives. `error` brings the server's refusal (it ends) or the
+ * errors of one event (it may go on). `complete` says the server ended a stream that had
+ * not failed: graphql-ws answers a subscription refused by its resolver with the errors
+ * and then `complete`, and that refusal is reported once, through `error`.
  */
 export interface Sink<T> {
   next(data: T): void;
@@ -23,6 +25,7 @@ interface Subscription {
   query: string;
   variables: Record<string, unknown>;
   sink: Sink<unknown>;
+  failed?: boolean;
 }
 
 const PROTOCOL = 'graphql-transport-ws';
@@ -109,20 +112,25 @@ export class LiveLink {
       case 'pong':
         return;
       case 'next': {
-        const sink = this.subscriptions.get(message.id)?.sink;
+        const subscription = this.subscriptions.get(message.id);
         const { data, errors } = message.payload;
-        if (errors?.length) sink?.error(errors);
-        else sink?.next(data);
+        if (!subscription) return;
+        if (errors?.length) {
+          subscription.failed = true;
+          subscription.sink.error(errors);
+        } else subscription.sink.next(data);
         return;
       }
       case 'error':
         this.subscriptions.get(message.id)?.sink.error(message.payload);
         this.subscriptions.delete(message.id);
         return;
-      case 'complete':
-        this.subscriptions.get(message.id)?.sink.complete?.();
+      case 'complete': {
+        const subscription = this.subscriptions.get(message.id);
         this.subscriptions.delete(message.id);
+        if (subscription && !subscription.failed) subscription.sink.complete?.();
         return;
+      }
     }
   }
 

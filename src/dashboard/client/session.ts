@@ -27,16 +27,19 @@ import {
 const TRENDING_SIZE = 10;
 const FIVE_MINUTES = 5 * 60_000;
 
+/** Axis labels: 0, 0.25, 2.5, 50 (no trailing zeros). */
+const tick = (v: number) => String(Number(v.toFixed(2)));
+
 const charts = {
   events: new LiveChart(byId<HTMLCanvasElement>('chart-events'), {
     spanMs: FIVE_MINUTES,
     color: '#5b4bdb',
-    format: (v) => (v < 10 ? v.toFixed(1) : v.toFixed(0)),
+    format: tick,
   }),
   activeUsers: new LiveChart(byId<HTMLCanvasElement>('chart-active-users'), {
     spanMs: FIVE_MINUTES,
     color: '#0f8a6a',
-    format: (v) => (v < 10 && !Number.isInteger(v) ? v.toFixed(1) : v.toFixed(0)),
+    format: tick,
   }),
 };
 
@@ -68,13 +71,15 @@ export function startSession(auth: AuthPayload, rejected: () => void): Session {
         charts.activeUsers.push(at, m.activeUsers);
       },
       error: (errors) => showError('platform-error', describeErrors(errors)),
+      // The server ends the stream of someone who stopped being an admin.
+      complete: () => showError('platform-error', 'The server stopped sending platform metrics.'),
     },
   );
 
   const pick = (content: TrendingItem['content']) =>
     watch(content.id, `${content.title} by @${content.author.handle}`);
-  // trendingChanged speaks only on a change: the list as it stands comes over HTTP, unless
-  // the subscription has already brought a newer one.
+  // The contract promises trendingChanged only on a change: the list as it stands comes
+  // over HTTP, unless the subscription has brought one already.
   let trendingChanged = false;
   request<{ trending: TrendingItem[] }>(TRENDING, { first: TRENDING_SIZE }, auth.token).then(
     ({ trending }) => alive() && !trendingChanged && renderTrending(trending, pick),
@@ -121,6 +126,10 @@ export function startSession(auth: AuthPayload, rejected: () => void): Session {
       {
         next: ({ contentMetrics }) => renderContent(contentMetrics),
         error: (errors) => addError('content-error', describeErrors(errors)),
+        // The content went away, or the viewer may no longer see its counters.
+        complete: () =>
+          watching === contentId &&
+          addError('content-error', 'The server stopped sending these counters.'),
       },
     );
   }

@@ -63,7 +63,7 @@ export function renderTrending(
     title.title = 'Watch its counters';
     title.addEventListener('click', () => pick(item.content));
     const author = span('author', `@${item.content.author.handle}`);
-    const score = span('score', fraction.format(item.score));
+    const score = span('score', `score ${fraction.format(item.score)}`);
     const views = span('views', `${whole.format(item.views)} views`);
     row.append(title, author, score, views);
     return row;
