@@ -80,6 +80,8 @@ const schema = z
     CHAT_TYPING_TTL_MS: positiveInt(6000),
     CHAT_PRESENCE_TTL_MS: positiveInt(20_000),
     CHAT_PRESENCE_HEARTBEAT_MS: positiveInt(5000),
+    METRICS_TICK_MS: positiveInt(1000),
+    METRICS_RECHECK_MS: positiveInt(10_000),
     MIGRATE_ON_START: z
       .enum(['true', 'false'])
       .default('true')
@@ -150,6 +152,10 @@ export interface Config {
   readonly chatPresenceTtlMs: number;
   /** With Redis: how often connections are refreshed and expired ones swept. */
   readonly chatPresenceHeartbeatMs: number;
+  /** How often live metric subscriptions are recomputed (and at most updated). */
+  readonly metricsTickMs: number;
+  /** How often a metrics subscriber's permission is checked again (revocation ends the stream). */
+  readonly metricsRecheckMs: number;
   readonly migrateOnStart: boolean;
   readonly trustProxy: boolean;
 }
@@ -201,6 +207,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     chatTypingTtlMs: e.CHAT_TYPING_TTL_MS,
     chatPresenceTtlMs: e.CHAT_PRESENCE_TTL_MS,
     chatPresenceHeartbeatMs: e.CHAT_PRESENCE_HEARTBEAT_MS,
+    metricsTickMs: e.METRICS_TICK_MS,
+    metricsRecheckMs: e.METRICS_RECHECK_MS,
     migrateOnStart: e.MIGRATE_ON_START,
     trustProxy: e.TRUST_PROXY,
   });

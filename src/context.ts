@@ -1,6 +1,6 @@
 import type { Em, Orm } from './infra/db.js';
 import type { Logger } from './infra/logger.js';
-import { unauthenticated } from './errors.js';
+import { unauthenticated, type AppError } from './errors.js';
 import { User, type AccountsService, type TokenService } from './modules/accounts/index.js';
 import {
   createContentLoaders,
@@ -16,6 +16,7 @@ import {
   type MessageService,
   type PresenceService,
 } from './modules/chat/index.js';
+import type { MetricsIngest, MetricsLive, MetricsReader } from './modules/metrics/index.js';
 
 export interface Services {
   accounts: AccountsService;
@@ -25,6 +26,9 @@ export interface Services {
   messages: MessageService;
   chatLive: ChatLiveService;
   presence: PresenceService;
+  metricsIngest: MetricsIngest;
+  metrics: MetricsReader;
+  metricsLive: MetricsLive;
 }
 
 export interface Loaders {
@@ -43,7 +47,20 @@ export interface Context {
   services: Services;
   requestId: string;
   clientAddress: string;
+  /** The client's own id from the `x-anonymous-id` header: how anonymous clients are counted. */
+  anonymousId: string | null;
   logger: Logger;
+  /**
+   * Errors reported beside data: the operation succeeded, but part of the input was
+   * refused (trackEvents' invalid events). Sent in the response's `errors`, at `path`.
+   */
+  partialErrors: { error: AppError; path: string[]; extra: Record<string, unknown> }[];
+  reportPartial(
+    this: Context,
+    error: AppError,
+    path: string[],
+    extra?: Record<string, unknown>,
+  ): void;
   renew(this: Context): void;
   /** After signing up or in: the rest of the response is resolved for this user. */
   actAs(this: Context, user: User): void;
@@ -76,6 +93,7 @@ export async function createContext(
   viewerId: string | null,
   requestId: string,
   clientAddress: string,
+  anonymousId: string | null = null,
 ): Promise<Context> {
   const em = deps.orm.em.fork() as Em;
   const viewer = viewerId ? await em.findOne(User, { id: viewerId }) : null;
@@ -87,7 +105,12 @@ export async function createContext(
     services: deps.services,
     requestId,
     clientAddress,
+    anonymousId,
     logger: deps.logger.child({ requestId }),
+    partialErrors: [],
+    reportPartial(this: Context, error: AppError, path: string[], extra = {}) {
+      this.partialErrors.push({ error, path, extra });
+    },
     // Methods use `this`, not a closure: Apollo Server runs each operation on a shallow
     // copy of the context object, and the copy is the one resolvers read.
     renew(this: Context) {

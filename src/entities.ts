@@ -7,6 +7,7 @@ import {
   Message,
   Reaction,
 } from './modules/chat/index.js';
+import { MetricEvent, MetricRollup, ViewMark } from './modules/metrics/index.js';
 
 /** Every MikroORM entity, in one list (discovery does not scan folders). */
 export const entities = [
@@ -20,4 +21,7 @@ export const entities = [
   Message,
   Reaction,
   Block,
+  MetricEvent,
+  ViewMark,
+  MetricRollup,
 ];

@@ -54,10 +54,19 @@ export function createApollo(
             },
             async willSendResponse({ response, contextValue }) {
               const body = response.body;
-              if (body.kind !== 'single' || !body.singleResult.errors) return;
-              body.singleResult.errors = body.singleResult.errors.map((e) =>
-                formatClientError(e, { production, requestId: contextValue?.requestId }),
-              );
+              if (body.kind !== 'single') return;
+              const partial = (contextValue?.partialErrors ?? []).map(({ error, path, extra }) => ({
+                message: error.message,
+                path,
+                extensions: { ...error.extensions, ...extra },
+              }));
+              if (!body.singleResult.errors && !partial.length) return;
+              body.singleResult.errors = [
+                ...(body.singleResult.errors ?? []).map((e) =>
+                  formatClientError(e, { production, requestId: contextValue?.requestId }),
+                ),
+                ...partial,
+              ];
             },
           };
         },
@@ -102,7 +111,13 @@ export function mountHttp(
         const requestId = res.locals.requestId as string;
         try {
           const viewerId = await viewerIdFrom(deps, req.headers.authorization);
-          return await createContext(deps, viewerId, requestId, clientAddress(req));
+          return await createContext(
+            deps,
+            viewerId,
+            requestId,
+            clientAddress(req),
+            req.get('x-anonymous-id') ?? null,
+          );
         } catch (e) {
           if (e instanceof AppError) {
             throw new GraphQLError(e.message, {

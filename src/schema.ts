@@ -18,6 +18,7 @@ import {
   ConversationResolver,
   MessageResolver,
 } from './modules/chat/index.js';
+import { MetricsLiveResolver, MetricsResolver, metricsRules } from './modules/metrics/index.js';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 const resolvers: NonEmptyArray<Function> = [
@@ -30,9 +31,11 @@ const resolvers: NonEmptyArray<Function> = [
   ConversationMemberResolver,
   MessageResolver,
   ChatLiveResolver,
+  MetricsResolver,
+  MetricsLiveResolver,
 ];
 
-export const rules = mergeRules(accountsRules, contentRules, chatRules);
+export const rules = mergeRules(accountsRules, contentRules, chatRules, metricsRules);
 
 /** The schema as type-graphql builds it, without permissions: what `schema.graphql` shows. */
 export async function buildBareSchema(pubSub: PubSub = PubSub.memory()): Promise<GraphQLSchema> {

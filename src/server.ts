@@ -15,6 +15,11 @@ import { buildServedSchema } from './schema.js';
 import { createServices } from './services.js';
 import { serveGraphqlWs } from './ws.js';
 import { startScheduler } from './modules/content/index.js';
+import { pruneEvents } from './modules/metrics/index.js';
+
+/** Tracked events are kept this long for de-duplication (they are accepted up to 24 h late). */
+const METRIC_EVENT_RETENTION_MS = 25 * 3600_000;
+const PRUNE_INTERVAL_MS = 10 * 60_000;
 
 export { MAX_PAYLOAD_BYTES } from './http.js';
 export { MAX_SUBSCRIPTIONS_PER_CONNECTION } from './ws.js';
@@ -79,7 +84,14 @@ export async function startServer(
     pubsub = PubSub.memory();
   }
   const limiter = redis ? redisRateLimiter(redis, config.redisPrefix) : memoryRateLimiter();
-  const { services, tokens } = createServices(config, { pubsub, limiter, logger, redis });
+  const ws: { server?: ReturnType<typeof serveGraphqlWs> } = {};
+  const { services, tokens } = createServices(config, {
+    pubsub,
+    limiter,
+    logger,
+    redis,
+    connections: () => ws.server?.connections() ?? 0,
+  });
   const fork = () => orm.em.fork() as Em;
   const deps: ContextDeps = {
     orm,
@@ -99,7 +111,6 @@ export async function startServer(
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
   const httpServer = createServer(app);
-  const ws: { server?: ReturnType<typeof serveGraphqlWs> } = {};
   const apollo = createApollo(httpServer, schema, logger, production, async () => {
     await ws.server?.dispose();
   });
@@ -120,6 +131,12 @@ export async function startServer(
   const url = `http://${host}:${port}/graphql`;
 
   services.presence.start(fork);
+  services.metricsLive.start(fork);
+  const pruning = startScheduler(
+    () => pruneEvents(fork(), Date.now() - METRIC_EVENT_RETENTION_MS).then(() => 0),
+    PRUNE_INTERVAL_MS,
+    logger,
+  );
   const scheduler = startScheduler(
     () =>
       createContext(deps, null, 'scheduler', 'local').then((ctx) =>
@@ -140,6 +157,8 @@ export async function startServer(
     close() {
       closing ??= (async () => {
         await scheduler.stop();
+        await pruning.stop();
+        services.metricsLive.stop();
         services.conversations.stop();
         // Drains: stops accepting, waits for in-flight requests, closes WebSockets with 1001.
         await apollo.stop();

@@ -7,6 +7,14 @@ import type { RateLimiter } from './infra/rate-limit.js';
 import { AccountsService, TokenService } from './modules/accounts/index.js';
 import { ContentLiveService, ContentService, contentSearch } from './modules/content/index.js';
 import type { Redis } from 'ioredis';
+import { randomUUID } from 'node:crypto';
+import {
+  memoryLiveStore,
+  MetricsIngest,
+  MetricsLive,
+  MetricsReader,
+  redisLiveStore,
+} from './modules/metrics/index.js';
 import {
   ChatLiveService,
   ConversationService,
@@ -21,14 +29,26 @@ import {
 /** The feature services of one process, wired to its infrastructure. */
 export function createServices(
   config: Config,
-  infra: { pubsub: PubSub; limiter: RateLimiter; logger: Logger; redis?: Redis },
+  infra: {
+    pubsub: PubSub;
+    limiter: RateLimiter;
+    logger: Logger;
+    redis?: Redis;
+    /** Open graphql-ws connections on this process. */
+    connections?: () => number;
+  },
 ): { services: Services; tokens: TokenService } {
   const tokens = new TokenService(config.jwtSecret, config.jwtTtlSeconds);
+  const live = infra.redis ? redisLiveStore(infra.redis, config.redisPrefix) : memoryLiveStore();
+  const metricsIngest = new MetricsIngest(live, infra.logger);
   const content = new ContentService({
     pubsub: infra.pubsub,
     search: contentSearch(dbKind(config)),
     logger: infra.logger,
+    activity: metricsIngest,
   });
+  const connections = infra.connections ?? (() => 0);
+  const metrics = new MetricsReader(live, content, connections);
   const chat: ChatDeps = {
     pubsub: infra.pubsub,
     limiter: infra.limiter,
@@ -36,6 +56,7 @@ export function createServices(
     rates: config.chatRates,
     typingTtlMs: config.chatTypingTtlMs,
     logger: infra.logger,
+    activity: metricsIngest,
   };
   return {
     tokens,
@@ -59,6 +80,16 @@ export function createServices(
         infra.pubsub,
         infra.logger,
         config.chatPresenceHeartbeatMs,
+      ),
+      metricsIngest,
+      metrics,
+      metricsLive: new MetricsLive(
+        metrics,
+        live,
+        randomUUID(),
+        connections,
+        { tickMs: config.metricsTickMs, recheckMs: config.metricsRecheckMs },
+        infra.logger,
       ),
     },
   };

@@ -42,7 +42,7 @@ export function serveGraphqlWs(
     reportUnexpected(logger, e);
     return formatClientError(e.toJSON(), { production });
   };
-  return useServer<Record<string, unknown> | undefined, WsExtra>(
+  const server = useServer<Record<string, unknown> | undefined, WsExtra>(
     {
       schema,
       connectionInitWaitTimeout: CONNECTION_INIT_TIMEOUT_MS,
@@ -70,6 +70,9 @@ export function serveGraphqlWs(
           ctx.extra.viewerId ?? null,
           randomUUID(),
           ctx.extra.request.socket.remoteAddress ?? 'unknown',
+          typeof ctx.connectionParams?.anonymousId === 'string'
+            ? ctx.connectionParams.anonymousId
+            : null,
         ),
       onSubscribe: (ctx) => {
         // graphql-ws's own registry, which already holds this subscription. It forgets one
@@ -91,4 +94,7 @@ export function serveGraphqlWs(
     wsServer,
     KEEPALIVE_MS,
   );
+  /** Open WebSocket connections on this process (PlatformMetrics.liveConnections). */
+  const connections = () => wsServer.clients.size;
+  return Object.assign(server, { connections });
 }

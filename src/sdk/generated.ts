@@ -32,6 +32,10 @@ export type CreateContentInput = {
   title: string;
 };
 
+export type EventType = 'SHARE' | 'VIEW' | 'WATCH';
+
+export type Interval = 'DAY' | 'HOUR' | 'MINUTE';
+
 export type LogInInput = {
   email: string;
   password: string;
@@ -47,6 +51,10 @@ export type MediaAssetInput = {
   url: string;
   width?: number | null | undefined;
 };
+
+export type MetricName = 'COMMENTS' | 'LIKES' | 'SHARES' | 'VIEWS' | 'WATCH_SECONDS';
+
+export type MetricWindow = 'LAST_5_MINUTES' | 'LAST_24_HOURS' | 'LAST_HOUR' | 'LAST_MINUTE';
 
 export type Role = 'ADMIN' | 'MODERATOR' | 'USER';
 
@@ -67,6 +75,17 @@ export type SignUpInput = {
   handle: string;
   /** At least 10 characters. */
   password: string;
+};
+
+export type TrackEventInput = {
+  contentId: string | number;
+  /** Client-generated; an id seen before is counted once. */
+  id: string | number;
+  /** Defaults to the time of arrival; at most 24 hours old, at most a minute ahead. */
+  occurredAt?: string | null | undefined;
+  type: EventType;
+  /** WATCH only: seconds watched since this client's previous WATCH event for the content. */
+  watchSeconds?: number | null | undefined;
 };
 
 export type UpdateContentInput = {
@@ -204,6 +223,8 @@ export type UserContentsQuery = {
           publishedAt: string | null;
           likeCount: number;
           viewCount: number;
+          shareCount: number;
+          watchSeconds: number;
           commentCount: number;
           viewerHasLiked: boolean;
           media: Array<{
@@ -848,6 +869,8 @@ export type ContentFieldsFragment = {
   publishedAt: string | null;
   likeCount: number;
   viewCount: number;
+  shareCount: number;
+  watchSeconds: number;
   commentCount: number;
   viewerHasLiked: boolean;
   media: Array<{
@@ -898,6 +921,8 @@ export type ContentPageFragment = {
       publishedAt: string | null;
       likeCount: number;
       viewCount: number;
+      shareCount: number;
+      watchSeconds: number;
       commentCount: number;
       viewerHasLiked: boolean;
       media: Array<{
@@ -954,6 +979,8 @@ export type ContentQuery = {
     publishedAt: string | null;
     likeCount: number;
     viewCount: number;
+    shareCount: number;
+    watchSeconds: number;
     commentCount: number;
     viewerHasLiked: boolean;
     media: Array<{
@@ -1006,6 +1033,8 @@ export type ContentsQuery = {
         publishedAt: string | null;
         likeCount: number;
         viewCount: number;
+        shareCount: number;
+        watchSeconds: number;
         commentCount: number;
         viewerHasLiked: boolean;
         media: Array<{
@@ -1059,6 +1088,8 @@ export type SearchContentsQuery = {
         publishedAt: string | null;
         likeCount: number;
         viewCount: number;
+        shareCount: number;
+        watchSeconds: number;
         commentCount: number;
         viewerHasLiked: boolean;
         media: Array<{
@@ -1140,6 +1171,8 @@ export type CreateContentMutation = {
     publishedAt: string | null;
     likeCount: number;
     viewCount: number;
+    shareCount: number;
+    watchSeconds: number;
     commentCount: number;
     viewerHasLiked: boolean;
     media: Array<{
@@ -1180,6 +1213,8 @@ export type UpdateContentMutation = {
     publishedAt: string | null;
     likeCount: number;
     viewCount: number;
+    shareCount: number;
+    watchSeconds: number;
     commentCount: number;
     viewerHasLiked: boolean;
     media: Array<{
@@ -1220,6 +1255,8 @@ export type PublishContentMutation = {
     publishedAt: string | null;
     likeCount: number;
     viewCount: number;
+    shareCount: number;
+    watchSeconds: number;
     commentCount: number;
     viewerHasLiked: boolean;
     media: Array<{
@@ -1259,6 +1296,8 @@ export type ArchiveContentMutation = {
     publishedAt: string | null;
     likeCount: number;
     viewCount: number;
+    shareCount: number;
+    watchSeconds: number;
     commentCount: number;
     viewerHasLiked: boolean;
     media: Array<{
@@ -1350,6 +1389,8 @@ export type ContentPublishedSubscription = {
     publishedAt: string | null;
     likeCount: number;
     viewCount: number;
+    shareCount: number;
+    watchSeconds: number;
     commentCount: number;
     viewerHasLiked: boolean;
     media: Array<{
@@ -1392,6 +1433,118 @@ export type CommentAddedSubscription = {
     };
     content: { id: string };
   };
+};
+
+export type ContentMetricsFieldsFragment = {
+  contentId: string;
+  views: number;
+  likes: number;
+  comments: number;
+  shares: number;
+  watchSeconds: number;
+  liveViewers: number;
+  at: string;
+};
+
+export type PlatformMetricsFieldsFragment = {
+  activeUsers: number;
+  eventsPerSecond: number;
+  messagesPerMinute: number;
+  liveConnections: number;
+  at: string;
+};
+
+export type TrendingItemFieldsFragment = {
+  score: number;
+  views: number;
+  content: { id: string; title: string; kind: ContentKind; author: { id: string; handle: string } };
+};
+
+export type TrackEventsMutationVariables = Exact<{
+  events: Array<TrackEventInput> | TrackEventInput;
+}>;
+
+export type TrackEventsMutation = {
+  trackEvents: {
+    accepted: number;
+    duplicates: number;
+    rejected: Array<{ index: number; code: string; message: string }>;
+  };
+};
+
+export type TrendingQueryVariables = Exact<{
+  window?: MetricWindow | null | undefined;
+  first?: number | null | undefined;
+}>;
+
+export type TrendingQuery = {
+  trending: Array<{
+    score: number;
+    views: number;
+    content: {
+      id: string;
+      title: string;
+      kind: ContentKind;
+      author: { id: string; handle: string };
+    };
+  }>;
+};
+
+export type MetricSeriesQueryVariables = Exact<{
+  contentId?: string | number | null | undefined;
+  metric: MetricName;
+  interval?: Interval | null | undefined;
+  from: string;
+  to: string;
+}>;
+
+export type MetricSeriesQuery = { metricSeries: Array<{ at: string; value: number }> };
+
+export type ContentMetricsSubscriptionVariables = Exact<{
+  contentId: string | number;
+}>;
+
+export type ContentMetricsSubscription = {
+  contentMetrics: {
+    contentId: string;
+    views: number;
+    likes: number;
+    comments: number;
+    shares: number;
+    watchSeconds: number;
+    liveViewers: number;
+    at: string;
+  };
+};
+
+export type PlatformMetricsSubscriptionVariables = Exact<{ [key: string]: never }>;
+
+export type PlatformMetricsSubscription = {
+  platformMetrics: {
+    activeUsers: number;
+    eventsPerSecond: number;
+    messagesPerMinute: number;
+    liveConnections: number;
+    at: string;
+  };
+};
+
+export type TrendingChangedSubscriptionVariables = Exact<{
+  window?: MetricWindow | null | undefined;
+  first?: number | null | undefined;
+}>;
+
+export type TrendingChangedSubscription = {
+  trendingChanged: Array<{
+    score: number;
+    views: number;
+    content: {
+      id: string;
+      title: string;
+      kind: ContentKind;
+      author: { id: string; handle: string };
+    };
+  }>;
 };
 
 export const UserFieldsFragmentDoc = {
@@ -2087,6 +2240,8 @@ export const ContentFieldsFragmentDoc = {
           { kind: 'Field', name: { kind: 'Name', value: 'publishedAt' } },
           { kind: 'Field', name: { kind: 'Name', value: 'likeCount' } },
           { kind: 'Field', name: { kind: 'Name', value: 'viewCount' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'shareCount' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'watchSeconds' } },
           { kind: 'Field', name: { kind: 'Name', value: 'commentCount' } },
           { kind: 'Field', name: { kind: 'Name', value: 'viewerHasLiked' } },
         ],
@@ -2240,6 +2395,8 @@ export const ContentPageFragmentDoc = {
           { kind: 'Field', name: { kind: 'Name', value: 'publishedAt' } },
           { kind: 'Field', name: { kind: 'Name', value: 'likeCount' } },
           { kind: 'Field', name: { kind: 'Name', value: 'viewCount' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'shareCount' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'watchSeconds' } },
           { kind: 'Field', name: { kind: 'Name', value: 'commentCount' } },
           { kind: 'Field', name: { kind: 'Name', value: 'viewerHasLiked' } },
         ],
@@ -2307,6 +2464,89 @@ export const CommentFieldsFragmentDoc = {
           { kind: 'Field', name: { kind: 'Name', value: 'avatarUrl' } },
           { kind: 'Field', name: { kind: 'Name', value: 'role' } },
           { kind: 'Field', name: { kind: 'Name', value: 'createdAt' } },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode;
+export const ContentMetricsFieldsFragmentDoc = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'ContentMetricsFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'ContentMetrics' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'contentId' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'views' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'likes' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'comments' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'shares' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'watchSeconds' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'liveViewers' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'at' } },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode;
+export const PlatformMetricsFieldsFragmentDoc = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'PlatformMetricsFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'PlatformMetrics' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'activeUsers' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'eventsPerSecond' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'messagesPerMinute' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'liveConnections' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'at' } },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode;
+export const TrendingItemFieldsFragmentDoc = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'TrendingItemFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'TrendingItem' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'score' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'views' } },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'content' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'title' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'kind' } },
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'author' },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'handle' } },
+                    ],
+                  },
+                },
+              ],
+            },
+          },
         ],
       },
     },
@@ -2670,6 +2910,8 @@ export const UserContentsDocument = {
           { kind: 'Field', name: { kind: 'Name', value: 'publishedAt' } },
           { kind: 'Field', name: { kind: 'Name', value: 'likeCount' } },
           { kind: 'Field', name: { kind: 'Name', value: 'viewCount' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'shareCount' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'watchSeconds' } },
           { kind: 'Field', name: { kind: 'Name', value: 'commentCount' } },
           { kind: 'Field', name: { kind: 'Name', value: 'viewerHasLiked' } },
         ],
@@ -5107,6 +5349,8 @@ export const ContentDocument = {
           { kind: 'Field', name: { kind: 'Name', value: 'publishedAt' } },
           { kind: 'Field', name: { kind: 'Name', value: 'likeCount' } },
           { kind: 'Field', name: { kind: 'Name', value: 'viewCount' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'shareCount' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'watchSeconds' } },
           { kind: 'Field', name: { kind: 'Name', value: 'commentCount' } },
           { kind: 'Field', name: { kind: 'Name', value: 'viewerHasLiked' } },
         ],
@@ -5250,6 +5494,8 @@ export const ContentsDocument = {
           { kind: 'Field', name: { kind: 'Name', value: 'publishedAt' } },
           { kind: 'Field', name: { kind: 'Name', value: 'likeCount' } },
           { kind: 'Field', name: { kind: 'Name', value: 'viewCount' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'shareCount' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'watchSeconds' } },
           { kind: 'Field', name: { kind: 'Name', value: 'commentCount' } },
           { kind: 'Field', name: { kind: 'Name', value: 'viewerHasLiked' } },
         ],
@@ -5441,6 +5687,8 @@ export const SearchContentsDocument = {
           { kind: 'Field', name: { kind: 'Name', value: 'publishedAt' } },
           { kind: 'Field', name: { kind: 'Name', value: 'likeCount' } },
           { kind: 'Field', name: { kind: 'Name', value: 'viewCount' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'shareCount' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'watchSeconds' } },
           { kind: 'Field', name: { kind: 'Name', value: 'commentCount' } },
           { kind: 'Field', name: { kind: 'Name', value: 'viewerHasLiked' } },
         ],
@@ -5783,6 +6031,8 @@ export const CreateContentDocument = {
           { kind: 'Field', name: { kind: 'Name', value: 'publishedAt' } },
           { kind: 'Field', name: { kind: 'Name', value: 'likeCount' } },
           { kind: 'Field', name: { kind: 'Name', value: 'viewCount' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'shareCount' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'watchSeconds' } },
           { kind: 'Field', name: { kind: 'Name', value: 'commentCount' } },
           { kind: 'Field', name: { kind: 'Name', value: 'viewerHasLiked' } },
         ],
@@ -5912,6 +6162,8 @@ export const UpdateContentDocument = {
           { kind: 'Field', name: { kind: 'Name', value: 'publishedAt' } },
           { kind: 'Field', name: { kind: 'Name', value: 'likeCount' } },
           { kind: 'Field', name: { kind: 'Name', value: 'viewCount' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'shareCount' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'watchSeconds' } },
           { kind: 'Field', name: { kind: 'Name', value: 'commentCount' } },
           { kind: 'Field', name: { kind: 'Name', value: 'viewerHasLiked' } },
         ],
@@ -6038,6 +6290,8 @@ export const PublishContentDocument = {
           { kind: 'Field', name: { kind: 'Name', value: 'publishedAt' } },
           { kind: 'Field', name: { kind: 'Name', value: 'likeCount' } },
           { kind: 'Field', name: { kind: 'Name', value: 'viewCount' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'shareCount' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'watchSeconds' } },
           { kind: 'Field', name: { kind: 'Name', value: 'commentCount' } },
           { kind: 'Field', name: { kind: 'Name', value: 'viewerHasLiked' } },
         ],
@@ -6154,6 +6408,8 @@ export const ArchiveContentDocument = {
           { kind: 'Field', name: { kind: 'Name', value: 'publishedAt' } },
           { kind: 'Field', name: { kind: 'Name', value: 'likeCount' } },
           { kind: 'Field', name: { kind: 'Name', value: 'viewCount' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'shareCount' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'watchSeconds' } },
           { kind: 'Field', name: { kind: 'Name', value: 'commentCount' } },
           { kind: 'Field', name: { kind: 'Name', value: 'viewerHasLiked' } },
         ],
@@ -6538,6 +6794,8 @@ export const ContentPublishedDocument = {
           { kind: 'Field', name: { kind: 'Name', value: 'publishedAt' } },
           { kind: 'Field', name: { kind: 'Name', value: 'likeCount' } },
           { kind: 'Field', name: { kind: 'Name', value: 'viewCount' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'shareCount' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'watchSeconds' } },
           { kind: 'Field', name: { kind: 'Name', value: 'commentCount' } },
           { kind: 'Field', name: { kind: 'Name', value: 'viewerHasLiked' } },
         ],
@@ -6626,6 +6884,424 @@ export const CommentAddedDocument = {
             selectionSet: {
               kind: 'SelectionSet',
               selections: [{ kind: 'Field', name: { kind: 'Name', value: 'id' } }],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode;
+export const TrackEventsDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'mutation',
+      name: { kind: 'Name', value: 'TrackEvents' },
+      variableDefinitions: [
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'events' } },
+          type: {
+            kind: 'NonNullType',
+            type: {
+              kind: 'ListType',
+              type: {
+                kind: 'NonNullType',
+                type: { kind: 'NamedType', name: { kind: 'Name', value: 'TrackEventInput' } },
+              },
+            },
+          },
+        },
+      ],
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'trackEvents' },
+            arguments: [
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'events' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'events' } },
+              },
+            ],
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'accepted' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'duplicates' } },
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'rejected' },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      { kind: 'Field', name: { kind: 'Name', value: 'index' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'code' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'message' } },
+                    ],
+                  },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode;
+export const TrendingDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'query',
+      name: { kind: 'Name', value: 'Trending' },
+      variableDefinitions: [
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'window' } },
+          type: { kind: 'NamedType', name: { kind: 'Name', value: 'MetricWindow' } },
+        },
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'first' } },
+          type: { kind: 'NamedType', name: { kind: 'Name', value: 'Int' } },
+        },
+      ],
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'trending' },
+            arguments: [
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'window' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'window' } },
+              },
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'first' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'first' } },
+              },
+            ],
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'FragmentSpread', name: { kind: 'Name', value: 'TrendingItemFields' } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'TrendingItemFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'TrendingItem' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'score' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'views' } },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'content' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'title' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'kind' } },
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'author' },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'handle' } },
+                    ],
+                  },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode;
+export const MetricSeriesDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'query',
+      name: { kind: 'Name', value: 'MetricSeries' },
+      variableDefinitions: [
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'contentId' } },
+          type: { kind: 'NamedType', name: { kind: 'Name', value: 'ID' } },
+        },
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'metric' } },
+          type: {
+            kind: 'NonNullType',
+            type: { kind: 'NamedType', name: { kind: 'Name', value: 'MetricName' } },
+          },
+        },
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'interval' } },
+          type: { kind: 'NamedType', name: { kind: 'Name', value: 'Interval' } },
+        },
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'from' } },
+          type: {
+            kind: 'NonNullType',
+            type: { kind: 'NamedType', name: { kind: 'Name', value: 'DateTime' } },
+          },
+        },
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'to' } },
+          type: {
+            kind: 'NonNullType',
+            type: { kind: 'NamedType', name: { kind: 'Name', value: 'DateTime' } },
+          },
+        },
+      ],
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'metricSeries' },
+            arguments: [
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'contentId' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'contentId' } },
+              },
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'metric' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'metric' } },
+              },
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'interval' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'interval' } },
+              },
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'from' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'from' } },
+              },
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'to' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'to' } },
+              },
+            ],
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'at' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'value' } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode;
+export const ContentMetricsDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'subscription',
+      name: { kind: 'Name', value: 'ContentMetrics' },
+      variableDefinitions: [
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'contentId' } },
+          type: {
+            kind: 'NonNullType',
+            type: { kind: 'NamedType', name: { kind: 'Name', value: 'ID' } },
+          },
+        },
+      ],
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'contentMetrics' },
+            arguments: [
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'contentId' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'contentId' } },
+              },
+            ],
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'FragmentSpread', name: { kind: 'Name', value: 'ContentMetricsFields' } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'ContentMetricsFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'ContentMetrics' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'contentId' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'views' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'likes' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'comments' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'shares' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'watchSeconds' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'liveViewers' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'at' } },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode;
+export const PlatformMetricsDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'subscription',
+      name: { kind: 'Name', value: 'PlatformMetrics' },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'platformMetrics' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'FragmentSpread', name: { kind: 'Name', value: 'PlatformMetricsFields' } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'PlatformMetricsFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'PlatformMetrics' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'activeUsers' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'eventsPerSecond' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'messagesPerMinute' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'liveConnections' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'at' } },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode;
+export const TrendingChangedDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'subscription',
+      name: { kind: 'Name', value: 'TrendingChanged' },
+      variableDefinitions: [
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'window' } },
+          type: { kind: 'NamedType', name: { kind: 'Name', value: 'MetricWindow' } },
+        },
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'first' } },
+          type: { kind: 'NamedType', name: { kind: 'Name', value: 'Int' } },
+        },
+      ],
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'trendingChanged' },
+            arguments: [
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'window' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'window' } },
+              },
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'first' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'first' } },
+              },
+            ],
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'FragmentSpread', name: { kind: 'Name', value: 'TrendingItemFields' } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'TrendingItemFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'TrendingItem' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'score' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'views' } },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'content' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'title' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'kind' } },
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'author' },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'handle' } },
+                    ],
+                  },
+                },
+              ],
             },
           },
         ],
@@ -6984,6 +7660,60 @@ export function getSdk<C>(requester: Requester<C>) {
         variables,
         options,
       ) as AsyncIterable<CommentAddedSubscription>;
+    },
+    TrackEvents(
+      variables: TrackEventsMutationVariables,
+      options?: C,
+    ): Promise<TrackEventsMutation> {
+      return requester<TrackEventsMutation, TrackEventsMutationVariables>(
+        TrackEventsDocument,
+        variables,
+        options,
+      ) as Promise<TrackEventsMutation>;
+    },
+    Trending(variables?: TrendingQueryVariables, options?: C): Promise<TrendingQuery> {
+      return requester<TrendingQuery, TrendingQueryVariables>(
+        TrendingDocument,
+        variables,
+        options,
+      ) as Promise<TrendingQuery>;
+    },
+    MetricSeries(variables: MetricSeriesQueryVariables, options?: C): Promise<MetricSeriesQuery> {
+      return requester<MetricSeriesQuery, MetricSeriesQueryVariables>(
+        MetricSeriesDocument,
+        variables,
+        options,
+      ) as Promise<MetricSeriesQuery>;
+    },
+    ContentMetrics(
+      variables: ContentMetricsSubscriptionVariables,
+      options?: C,
+    ): AsyncIterable<ContentMetricsSubscription> {
+      return requester<ContentMetricsSubscription, ContentMetricsSubscriptionVariables>(
+        ContentMetricsDocument,
+        variables,
+        options,
+      ) as AsyncIterable<ContentMetricsSubscription>;
+    },
+    PlatformMetrics(
+      variables?: PlatformMetricsSubscriptionVariables,
+      options?: C,
+    ): AsyncIterable<PlatformMetricsSubscription> {
+      return requester<PlatformMetricsSubscription, PlatformMetricsSubscriptionVariables>(
+        PlatformMetricsDocument,
+        variables,
+        options,
+      ) as AsyncIterable<PlatformMetricsSubscription>;
+    },
+    TrendingChanged(
+      variables?: TrendingChangedSubscriptionVariables,
+      options?: C,
+    ): AsyncIterable<TrendingChangedSubscription> {
+      return requester<TrendingChangedSubscription, TrendingChangedSubscriptionVariables>(
+        TrendingChangedDocument,
+        variables,
+        options,
+      ) as AsyncIterable<TrendingChangedSubscription>;
     },
   };
 }

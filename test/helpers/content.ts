@@ -65,9 +65,13 @@ export const fx = {} as ContentFixture;
 let handles = 0;
 
 /** Boots a server for the enclosing describe, with ann, bob, a moderator and an admin. */
-export function contentSuite(target: Target, label: string): void {
+export function contentSuite(
+  target: Target,
+  label: string,
+  env: Record<string, string> = {},
+): void {
   before(async () => {
-    fx.t = await bootServer(target, label);
+    fx.t = await bootServer(target, label, { env });
     [fx.ann, fx.bob, fx.mod, fx.admin] = await Promise.all([
       fx.t.user('ann'),
       fx.t.user('bob'),

@@ -44,6 +44,16 @@ export class Stream<T> {
   }
 }
 
+/** Pulls events until one satisfies `wanted`; returns every event pulled, that one last. */
+export async function nextMatching<T>(s: Stream<T>, wanted: (v: T) => boolean): Promise<T[]> {
+  const seen: T[] = [];
+  for (;;) {
+    const v = await s.next();
+    seen.push(v);
+    if (wanted(v)) return seen;
+  }
+}
+
 /** A graphql-ws connection opened at once (not lazily), with its lifecycle as promises. */
 export interface Connection {
   client: Client;

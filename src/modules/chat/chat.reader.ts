@@ -1,3 +1,4 @@
+import type { ActivitySink } from '../../infra/activity.js';
 import type { QueryOrderMap } from '@mikro-orm/core';
 import { badInput, notFound } from '../../errors.js';
 import type { Em } from '../../infra/db.js';
@@ -35,6 +36,8 @@ export interface ChatDeps {
   /** How long a `setTyping(true)` lasts unless renewed. */
   typingTtlMs: number;
   logger: Logger;
+  /** Told of every message sent (platform metrics). */
+  activity: ActivitySink;
 }
 
 const LIST_ORDER: QueryOrderMap<Conversation> = { lastMessageAt: 'desc', id: 'desc' };

@@ -67,6 +67,7 @@ export class MessageService extends ChatReader {
       });
       await actor.em.refresh(conversation);
       await this.announce('a message', () => this.events.message(actor.em, 'posted', stored.id));
+      await this.deps.activity.record(actor.em, { kind: 'message', userId: viewer.id, at: now });
       return stored;
     } catch (e) {
       if (!(e instanceof UniqueConstraintViolationException) || !clientMessageId) throw e;

@@ -64,7 +64,9 @@ export class Content {
     | 'listedAt'
     | 'likeCount'
     | 'commentCount'
-    | 'viewCount';
+    | 'viewCount'
+    | 'shareCount'
+    | 'watchSeconds';
 
   @PrimaryKey({ type: 'uuid' })
   @Field(() => ID)
@@ -126,6 +128,16 @@ export class Content {
   commentCount: number = 0;
 
   @Property({ type: 'integer', default: 0 })
-  @Field(() => Int)
+  @Field(() => Int, {
+    description: 'Counted views, all time (the counting rules are in the README).',
+  })
   viewCount: number = 0;
+
+  @Property({ type: 'integer', default: 0 })
+  @Field(() => Int, { description: 'SHARE events, all time.' })
+  shareCount: number = 0;
+
+  @Property({ type: 'double', default: 0 })
+  @Field(() => Float, { description: 'Seconds watched, summed over WATCH events, all time.' })
+  watchSeconds: number = 0;
 }

@@ -1,3 +1,4 @@
+import type { ActivitySink } from '../../infra/activity.js';
 import { Cursor, type FilterQuery, type QueryOrderMap } from '@mikro-orm/core';
 import { badInput } from '../../errors.js';
 import type { Em } from '../../infra/db.js';
@@ -40,6 +41,8 @@ export interface ContentDeps {
   pubsub: PubSub;
   search: ContentSearch;
   logger: Logger;
+  /** Told of likes and comments (metrics). */
+  activity: ActivitySink;
 }
 
 /** Everything that reads content and comments, always as the viewer may see it. */

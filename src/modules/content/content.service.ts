@@ -1,3 +1,4 @@
+import type { Activity } from '../../infra/activity.js';
 import { raw } from '@mikro-orm/core';
 import { badInput, conflict, forbidden, notFound } from '../../errors.js';
 import { isId, requireViewer, type Actor } from '../accounts/index.js';
@@ -122,7 +123,7 @@ export class ContentService extends ContentReader {
   async like(actor: Actor, id: string): Promise<Content> {
     const viewer = requireViewer(actor);
     const content = await this.interactable(actor, id);
-    await actor.em.transactional(async (em) => {
+    const liked = await actor.em.transactional(async (em) => {
       const inserted = await em
         .createQueryBuilder(Like)
         .insert({ user: viewer.id, content: content.id, createdAt: new Date() })
@@ -132,7 +133,9 @@ export class ContentService extends ContentReader {
       if (inserted.affectedRows > 0) {
         await em.nativeUpdate(Content, { id: content.id }, { likeCount: raw('like_count + 1') });
       }
+      return inserted.affectedRows > 0;
     });
+    if (liked) await this.counted(actor, 'like', viewer.id, content.id);
     await actor.em.refresh(content);
     return content;
   }
@@ -140,12 +143,14 @@ export class ContentService extends ContentReader {
   async unlike(actor: Actor, id: string): Promise<Content> {
     const viewer = requireViewer(actor);
     const content = await this.readable(actor, id);
-    await actor.em.transactional(async (em) => {
+    const unliked = await actor.em.transactional(async (em) => {
       const removed = await em.nativeDelete(Like, { user: viewer.id, content: content.id });
       if (removed > 0) {
         await em.nativeUpdate(Content, { id: content.id }, { likeCount: raw('like_count - 1') });
       }
+      return removed > 0;
     });
+    if (unliked) await this.counted(actor, 'unlike', viewer.id, content.id);
     await actor.em.refresh(content);
     return content;
   }
@@ -169,6 +174,7 @@ export class ContentService extends ContentReader {
       );
     });
     await actor.em.refresh(content);
+    await this.counted(actor, 'comment', viewer.id, content.id);
     await this.emit(() =>
       this.deps.pubsub.publish(
         CONTENT_ACTIVITY,
@@ -189,16 +195,18 @@ export class ContentService extends ContentReader {
     if (comment.author.id !== viewer.id && !canModerate(viewer, content.author.id)) {
       throw forbidden('Only the comment author, the content author or a moderator may delete this');
     }
-    await actor.em.transactional(async (em) => {
-      const removed = await em.nativeDelete(Comment, { id: comment.id });
-      if (removed > 0) {
+    const removed = await actor.em.transactional(async (em) => {
+      const n = await em.nativeDelete(Comment, { id: comment.id });
+      if (n > 0) {
         await em.nativeUpdate(
           Content,
           { id: content.id },
           { commentCount: raw('comment_count - 1') },
         );
       }
+      return n > 0;
     });
+    if (removed) await this.counted(actor, 'uncomment', viewer.id, content.id);
     actor.em.getUnitOfWork().unsetIdentity(comment);
     return comment.id;
   }
@@ -274,6 +282,11 @@ export class ContentService extends ContentReader {
         contentId,
       ),
     );
+  }
+
+  /** Likes and comments count towards metrics once committed. */
+  private counted(actor: Actor, kind: Activity['kind'], userId: string, contentId: string) {
+    return this.deps.activity.record(actor.em, { kind, userId, contentId, at: new Date() });
   }
 
   /** Events follow committed data; a failed publish is logged, never undoes the write. */

@@ -24,6 +24,8 @@ export function contentSnapshot(c: Content): ContentSnapshot {
     likeCount: c.likeCount,
     commentCount: c.commentCount,
     viewCount: c.viewCount,
+    shareCount: c.shareCount,
+    watchSeconds: c.watchSeconds,
   };
 }
 

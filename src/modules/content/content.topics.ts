@@ -18,6 +18,8 @@ export interface ContentSnapshot {
   likeCount: number;
   commentCount: number;
   viewCount: number;
+  shareCount: number;
+  watchSeconds: number;
 }
 
 /** Published content, with what subscribers need to resolve it without a query. */

@@ -12,3 +12,5 @@ export { ContentResolver, UserContentsResolver } from './content.resolver.js';
 export { CommentResolver } from './comment.resolver.js';
 export { ContentLiveResolver } from './content-live.resolver.js';
 export { CONTENT_ACTIVITY, CONTENT_PUBLISHED } from './content.topics.js';
+export { contentFromSnapshot, contentSnapshot } from './content.snapshots.js';
+export type { ContentSnapshot } from './content.topics.js';

@@ -1,0 +1,11 @@
+export { MetricEvent, MetricRollup, ViewMark } from './metrics.entity.js';
+export { MetricsIngest, type TrackActor } from './metrics.ingest.js';
+export { MetricsReader } from './metrics.service.js';
+export { MetricsLive } from './metrics-live.service.js';
+export { memoryLiveStore } from './metrics.store-memory.js';
+export { redisLiveStore } from './metrics.store-redis.js';
+export type { LiveStore } from './metrics.store.js';
+export { pruneEvents } from './metrics.sql.js';
+export { MetricsResolver } from './metrics.resolver.js';
+export { MetricsLiveResolver } from './metrics-live.resolver.js';
+export { metricsRules } from './metrics.rules.js';

@@ -1,0 +1,72 @@
+import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
+import type { Context } from '../../context.js';
+import { TrackEventInput } from './metrics.inputs.js';
+import {
+  Interval,
+  MetricName,
+  MetricPoint,
+  MetricWindow,
+  TrackResult,
+  TrendingItem,
+} from './metrics.types.js';
+
+@Resolver()
+export class MetricsResolver {
+  @Mutation(() => TrackResult, {
+    description:
+      'Signed-in users, or anonymous clients that send an `x-anonymous-id` header. At most 500 events per call; invalid events are rejected one by one (BAD_USER_INPUT naming the index), the valid ones still count.',
+  })
+  async trackEvents(
+    @Arg('events', () => [TrackEventInput]) events: TrackEventInput[],
+    @Ctx() ctx: Context,
+  ): Promise<TrackResult> {
+    const outcome = await ctx.services.metricsIngest.track(ctx, events);
+    for (const r of outcome.rejected)
+      ctx.reportPartial(r.error, ['trackEvents'], { index: r.index });
+    return {
+      accepted: outcome.accepted,
+      duplicates: outcome.duplicates,
+      rejected: outcome.rejected.map((r) => ({
+        index: r.index,
+        code: r.error.code,
+        message: r.error.message,
+      })),
+    };
+  }
+
+  @Query(() => [TrendingItem], {
+    description:
+      'Published content by time-decayed engagement in the window (formula in the README).',
+  })
+  trending(
+    @Arg('window', () => MetricWindow, { nullable: true, defaultValue: MetricWindow.LAST_HOUR })
+    window: MetricWindow | null,
+    @Arg('first', () => Int, { nullable: true, defaultValue: 10 }) first: number | null,
+    @Ctx() ctx: Context,
+  ): Promise<TrendingItem[]> {
+    return ctx.services.metrics.trending(ctx.em, window ?? MetricWindow.LAST_HOUR, first ?? 10);
+  }
+
+  @Query(() => [MetricPoint], {
+    description:
+      "Without contentId: platform-wide (admins only); with it: the content's author, moderators and admins.",
+  })
+  metricSeries(
+    @Arg('contentId', () => ID, { nullable: true }) contentId: string | null,
+    @Arg('metric', () => MetricName) metric: MetricName,
+    @Arg('interval', () => Interval, { nullable: true, defaultValue: Interval.MINUTE })
+    interval: Interval | null,
+    @Arg('from', () => Date) from: Date,
+    @Arg('to', () => Date) to: Date,
+    @Ctx() ctx: Context,
+  ): Promise<MetricPoint[]> {
+    return ctx.services.metrics.series(
+      ctx,
+      contentId ?? null,
+      metric,
+      interval ?? Interval.MINUTE,
+      from,
+      to,
+    );
+  }
+}

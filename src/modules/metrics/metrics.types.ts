@@ -1,0 +1,115 @@
+import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Content } from '../content/index.js';
+
+export enum EventType {
+  VIEW = 'VIEW',
+  WATCH = 'WATCH',
+  SHARE = 'SHARE',
+}
+registerEnumType(EventType, { name: 'EventType' });
+
+export enum MetricWindow {
+  LAST_MINUTE = 'LAST_MINUTE',
+  LAST_5_MINUTES = 'LAST_5_MINUTES',
+  LAST_HOUR = 'LAST_HOUR',
+  LAST_24_HOURS = 'LAST_24_HOURS',
+}
+registerEnumType(MetricWindow, { name: 'MetricWindow' });
+
+export enum MetricName {
+  VIEWS = 'VIEWS',
+  LIKES = 'LIKES',
+  COMMENTS = 'COMMENTS',
+  SHARES = 'SHARES',
+  WATCH_SECONDS = 'WATCH_SECONDS',
+}
+registerEnumType(MetricName, { name: 'MetricName' });
+
+export enum Interval {
+  MINUTE = 'MINUTE',
+  HOUR = 'HOUR',
+  DAY = 'DAY',
+}
+registerEnumType(Interval, { name: 'Interval' });
+
+@ObjectType({ description: 'An event of the batch that did not count, and why.' })
+export class TrackRejection {
+  @Field(() => Int, { description: 'Position of the event in `events`.' })
+  index!: number;
+  @Field(() => String, { description: 'BAD_USER_INPUT' })
+  code!: string;
+  @Field(() => String)
+  message!: string;
+}
+
+@ObjectType()
+export class TrackResult {
+  @Field(() => Int, {
+    description:
+      'Events stored for the first time (a VIEW may still not count as a view: see the README).',
+  })
+  accepted!: number;
+  @Field(() => Int, { description: 'Events whose id was seen before: counted once, already.' })
+  duplicates!: number;
+  @Field(() => [TrackRejection], {
+    description:
+      'Invalid events; each is also reported as a BAD_USER_INPUT error naming its index.',
+  })
+  rejected!: TrackRejection[];
+}
+
+@ObjectType()
+export class MetricPoint {
+  @Field(() => Date, { description: 'Start of the bucket (UTC).' })
+  at!: Date;
+  @Field(() => Float)
+  value!: number;
+}
+
+@ObjectType({ description: 'All-time totals of one content, and who is watching it now.' })
+export class ContentMetrics {
+  @Field(() => ID)
+  contentId!: string;
+  @Field(() => Int)
+  views!: number;
+  @Field(() => Int)
+  likes!: number;
+  @Field(() => Int)
+  comments!: number;
+  @Field(() => Int)
+  shares!: number;
+  @Field(() => Float)
+  watchSeconds!: number;
+  @Field(() => Int, {
+    description: 'Distinct viewers with a VIEW or WATCH event in the last 60 seconds.',
+  })
+  liveViewers!: number;
+  @Field(() => Date, { description: 'When these figures were read.' })
+  at!: Date;
+}
+
+@ObjectType()
+export class PlatformMetrics {
+  @Field(() => Int, { description: 'Distinct users with any activity in the last 5 minutes.' })
+  activeUsers!: number;
+  @Field(() => Float, { description: 'Tracked events per second over the last 10 seconds.' })
+  eventsPerSecond!: number;
+  @Field(() => Float)
+  messagesPerMinute!: number;
+  @Field(() => Int, { description: 'Open graphql-ws connections across every server process.' })
+  liveConnections!: number;
+  @Field(() => Date, { description: 'When these figures were read.' })
+  at!: Date;
+}
+
+@ObjectType()
+export class TrendingItem {
+  @Field(() => Content)
+  content!: Content;
+  @Field(() => Float, {
+    description: 'Time-decayed engagement in the window (formula in the README).',
+  })
+  score!: number;
+  @Field(() => Int, { description: 'Counted views in the window.' })
+  views!: number;
+}
