@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
+import { buildSchema, parse, validate } from 'graphql';
 import { bootServer, type TestServer } from '../helpers/server.js';
 import { targets } from '../helpers/targets.js';
 
@@ -7,6 +9,8 @@ import { targets } from '../helpers/targets.js';
 // takes for granted. The modules are loaded as they are, without a bundler, so every
 // import must be a relative path the server answers.
 
+/** The page's operations, compiled by the browser build (next to this file's in dist). */
+const OPERATIONS = new URL('../../src/dashboard/client/operations.js', import.meta.url).href;
 const IMPORT =
   /^\s*(?:import|export)\b[^'"]*?from\s*['"]([^'"]+)['"]|^\s*import\s*['"]([^'"]+)['"]/gm;
 
@@ -74,3 +78,16 @@ for (const target of targets()) {
     });
   });
 }
+
+describe('dashboard operations', () => {
+  it('should be valid against the schema the server emits', async () => {
+    const schema = buildSchema(readFileSync('schema/schema.graphql', 'utf8'));
+    const exported = (await import(OPERATIONS)) as Record<string, unknown>;
+    const operations = Object.entries(exported).filter(([, v]) => typeof v === 'string');
+    assert.ok(operations.length >= 6, `found ${operations.length} operations`);
+    for (const [name, source] of operations) {
+      const errors = validate(schema, parse(source as string)).map((e) => e.message);
+      assert.deepEqual(errors, [], name);
+    }
+  });
+});
