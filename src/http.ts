@@ -8,6 +8,7 @@ import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin
 import express, { type ErrorRequestHandler, type Express, type Request } from 'express';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { createContext, viewerIdFrom, type Context, type ContextDeps } from './context.js';
+import { dashboardRouter } from './dashboard/dashboard.routes.js';
 import { AppError, ErrorCode, formatClientError, reportUnexpected } from './errors.js';
 import type { Logger } from './infra/logger.js';
 
@@ -74,7 +75,10 @@ export function createApollo(
   });
 }
 
-/** Request ids, /healthz, /readyz, POST/GET /graphql, and coded errors for bad bodies. */
+/**
+ * Request ids, /healthz, /readyz, the live dashboard (/dashboard), POST/GET /graphql, and
+ * coded errors for bad bodies.
+ */
 export function mountHttp(
   app: Express,
   apollo: ApolloServer<Context>,
@@ -98,6 +102,7 @@ export function mountHttp(
     const ready = Object.values(checks).every((c) => c !== 'down');
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'unavailable', ...checks });
   });
+  app.use('/dashboard', dashboardRouter());
   app.use(
     '/graphql',
     express.json({ limit: MAX_PAYLOAD_BYTES }),

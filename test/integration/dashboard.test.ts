@@ -1,0 +1,185 @@
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync } from 'node:fs';
+import { after, before, describe, it } from 'node:test';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { ev } from '../helpers/metrics.js';
+import { published } from '../helpers/content.js';
+import { ADMIN_EMAIL, bootServer, PASSWORD, type TestServer } from '../helpers/server.js';
+import { targets } from '../helpers/targets.js';
+
+// The live dashboard in a real browser: Debian's Chromium, driven by playwright-core,
+// against a real server. Events go in through the API (the SDK); the test waits for the
+// page to show them, polling what the page shows, never sleeping for a fixed time.
+
+const CHROMIUM = '/usr/bin/chromium';
+const ARTIFACTS = 'test-artifacts';
+/** Platform metrics and the trending list update once a second: ample margin. */
+const WAIT_MS = 20_000;
+const ci = process.env.CI === 'true';
+const noBrowser = existsSync(CHROMIUM)
+  ? false
+  : `${CHROMIUM} is missing (apt-get install chromium); CI=true makes this a failure`;
+
+for (const target of targets()) {
+  describe(`live dashboard (${target.name})`, { skip: !ci && noBrowser }, () => {
+    let t: TestServer;
+    let browser: Browser;
+    let origin: string;
+    before(async () => {
+      assert.equal(noBrowser, false, noBrowser || '');
+      t = await bootServer(target, 'dashboard');
+      origin = new URL(t.server.url).origin;
+      browser = await chromium.launch({
+        executablePath: CHROMIUM,
+        headless: true,
+        args: [
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-quic',
+          '--no-first-run',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+        ],
+      });
+    });
+    after(async () => {
+      await browser?.close();
+      await t?.close();
+    });
+
+    /** A fresh page (its own browser context) signed in as `email`, and the errors it reports. */
+    async function signedIn(email: string): Promise<{ page: Page; errors: string[] }> {
+      const context = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
+      const page = await context.newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      // A policy violation or a failed request shows up here.
+      page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+      await page.goto(`${origin}/dashboard`);
+      await page.fill('#email', email);
+      await page.fill('#password', PASSWORD);
+      await page.click('#sign-in button[type=submit]');
+      await page.locator('#status[data-state="live"]').waitFor({ timeout: WAIT_MS });
+      return { page, errors };
+    }
+
+    it('should show platform metrics, trending and content counters change as events arrive', async () => {
+      const admin = await t.user('admin', { email: ADMIN_EMAIL });
+      const author = await t.user('author');
+      const viewers = [await t.user('viewer_1'), await t.user('viewer_2')];
+      const content = await published(author.client, { title: 'Northern lights, live' });
+      const { page, errors } = await signedIn(admin.email);
+
+      const before = await chartHolds(page, (n) => n >= 1);
+      await page.fill('#content-id', content.id);
+      await page.click('#watch-content button[type=submit]');
+      await showsNumber(page, 'content-views', (n) => n === 0);
+
+      // A view counts once per viewer (for a while): one each.
+      for (const viewer of viewers) {
+        await viewer.client.TrackEvents({ events: [ev('VIEW', content.id)] });
+        await viewer.client.LikeContent({ id: content.id });
+      }
+      await viewers[0]!.client.TrackEvents({ events: [ev('SHARE', content.id)] });
+      await viewers[0]!.client.AddComment({ contentId: content.id, body: 'Wow' });
+
+      // First what looks back only 10 seconds.
+      await showsNumber(page, 'events-per-second', (n) => n > 0);
+      await chartHolds(page, (n) => n > before);
+      await showsNumber(page, 'active-users', (n) => n >= 2);
+      await showsNumber(page, 'live-connections', (n) => n >= 1);
+      await showsNumber(page, 'content-views', (n) => n === 2);
+      await showsNumber(page, 'content-shares', (n) => n === 1);
+      await showsNumber(page, 'content-likes', (n) => n === 2);
+      await showsNumber(page, 'content-comments', (n) => n === 1);
+      await showsNumber(page, 'content-live-viewers', (n) => n === 2);
+      const item = page.locator(`#trending li[data-content-id="${content.id}"]`);
+      await item.waitFor({ timeout: WAIT_MS });
+      assert.equal(await item.locator('.title').textContent(), 'Northern lights, live');
+      assert.equal(await item.locator('.views').textContent(), '2 views');
+      // Choosing it in the list watches it too, named this time.
+      await item.locator('.title').click();
+      const subject = page.locator('#content-title');
+      await subject.filter({ hasText: 'Northern lights, live by @author' }).waitFor();
+      await showsNumber(page, 'content-views', (n) => n === 2);
+
+      mkdirSync(ARTIFACTS, { recursive: true });
+      await page.screenshot({ path: `${ARTIFACTS}/dashboard-${target.name}.png`, fullPage: true });
+      assert.deepEqual(errors, []);
+      await page.context().close();
+    });
+
+    it('should show FORBIDDEN in place of platform metrics to someone who is not an admin', async () => {
+      const reader = await t.user('reader');
+      const other = await t.user('other_author');
+      const theirs = await published(other.client, { title: 'Not yours' });
+      const { page, errors } = await signedIn(reader.email);
+
+      const error = page.locator('#platform-error');
+      await error.filter({ hasText: 'FORBIDDEN' }).waitFor({ timeout: WAIT_MS });
+      assert.equal(await page.locator('#active-users').textContent(), '–');
+      assert.equal(await points(page), 0);
+      // The counters of someone else's content are for its author and staff only.
+      await page.fill('#content-id', theirs.id);
+      await page.click('#watch-content button[type=submit]');
+      await page
+        .locator('#content-error')
+        .filter({ hasText: 'FORBIDDEN' })
+        .waitFor({ timeout: WAIT_MS });
+      assert.equal(await page.isHidden('#trending-error'), true);
+      assert.deepEqual(errors, []);
+      await page.context().close();
+    });
+
+    it('should say so when the password is wrong, and stay on the sign-in form', async () => {
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      await page.goto(`${origin}/dashboard`);
+      await page.fill('#email', ADMIN_EMAIL);
+      await page.fill('#password', 'not the password');
+      await page.click('#sign-in button[type=submit]');
+      const error = page.locator('#sign-in-error');
+      await error.filter({ hasText: 'UNAUTHENTICATED' }).waitFor({ timeout: WAIT_MS });
+      assert.equal(await page.isHidden('#dashboard'), true);
+      await context.close();
+    });
+  });
+}
+
+/** The number an element shows ('1,234' is 1234; '–', nothing yet, is NaN). */
+async function shown(page: Page, id: string): Promise<number> {
+  const text = ((await page.locator(`#${id}`).textContent()) ?? '').replace(/,/g, '');
+  return /^\d+(\.\d+)?$/.test(text) ? Number(text) : NaN;
+}
+
+/** Waits until the number the element `id` shows satisfies `ok`. */
+function showsNumber(page: Page, id: string, ok: (n: number) => boolean): Promise<number> {
+  return eventually(`#${id}`, () => shown(page, id), ok);
+}
+
+/** How many points the events-per-second chart holds. */
+async function points(page: Page): Promise<number> {
+  return Number(await page.locator('#chart-events').getAttribute('data-points'));
+}
+
+/** Waits until the number of points the events-per-second chart holds satisfies `ok`. */
+function chartHolds(page: Page, ok: (n: number) => boolean): Promise<number> {
+  return eventually('#chart-events[data-points]', () => points(page), ok);
+}
+
+/** Reads `probe` until `ok` holds; fails with the last value read after WAIT_MS. */
+async function eventually<T>(
+  what: string,
+  probe: () => Promise<T>,
+  ok: (value: T) => boolean,
+): Promise<T> {
+  const deadline = Date.now() + WAIT_MS;
+  for (;;) {
+    const value = await probe();
+    if (ok(value)) return value;
+    if (Date.now() > deadline)
+      assert.fail(`gave up waiting for ${what}; last saw ${String(value)}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
