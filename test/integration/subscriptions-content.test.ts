@@ -207,6 +207,32 @@ for (const target of targets()) {
     // ------------------------------------------------------------ commentAdded
 
     it(
+      'should resolve a live comment, its author and content without a query per subscriber',
+      guard,
+      async () => {
+        const author = await t.user('sql_author');
+        const commenter = await t.user('sql_commenter');
+        const id = await published(author.client, 'Busy video');
+        const watchers = await Promise.all([1, 2, 3, 4, 5, 6].map((i) => t.user(`sql_w${i}`)));
+        const anon = t.client();
+        const streams = [anon, ...watchers.map((w) => w.client)].map(
+          (c) => new Stream(c.CommentAdded({ contentId: id })),
+        );
+        await t.server.pubsub.waitForSubscribers(CONTENT_ACTIVITY, id, streams.length);
+        t.queries.length = 0;
+        await commenter.client.AddComment({ contentId: id, body: 'Hello, all' });
+        for (const s of streams) assert.equal((await s.next()).commentAdded.content.id, id);
+        // The mutation's own statements only: none of them repeats once per subscriber.
+        const reads = t.queries.filter((q) => /^select/i.test(q) && !/published_at. <=/.test(q));
+        assert.ok(
+          reads.length < streams.length,
+          `${reads.length} reads for ${streams.length} subscribers`,
+        );
+        await Promise.all(streams.map((s) => s.return()));
+      },
+    );
+
+    it(
       'should deliver new comments to every subscriber who may read the content',
       guard,
       async () => {

@@ -43,6 +43,7 @@ export function commentEvent(
       contentId: content.id,
     },
     author: userSnapshot(author),
+    content: contentSnapshot(content),
     contentStatus: content.status,
     contentAuthorId: content.author.id,
   };
@@ -70,6 +71,8 @@ export function commentFromEvent(
   viewer: Pick<User, 'id' | 'role'> | null,
 ): Comment {
   mergeUserSnapshot(em, e.author, viewer);
+  // The content too: selecting `content` on a live comment must not cost each subscriber a query.
+  contentFromSnapshot(em, e.content);
   return em.merge(Comment, {
     id: e.comment.id,
     body: e.comment.body,

@@ -37,6 +37,7 @@ export type ContentActivityEvent =
       type: 'comment';
       comment: { id: string; body: string; createdAt: string; contentId: string };
       author: UserSnapshot;
+      content: ContentSnapshot;
       contentStatus: ContentStatus;
       contentAuthorId: string;
     }
