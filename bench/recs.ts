@@ -46,7 +46,7 @@ const config = loadConfig({
   DATA_DIR: dir,
   HOST: '127.0.0.1',
   PORT: '0',
-  LOG_LEVEL: 'warn',
+  LOG_LEVEL: 'error',
   NODE_ENV: 'test',
   RECS_REBUILD_INTERVAL_MS: String(24 * 3600_000),
 });
@@ -61,7 +61,7 @@ try {
         i: {
           email: `u${i}@bench.test`,
           password: 'bench password 123',
-          handle: `u${i}`,
+          handle: `user${i}`,
           displayName: `U ${i}`,
         },
       },
@@ -108,16 +108,16 @@ try {
     ...tokens.map((t) => `u:${t.id}`),
     ...Array.from({ length: USERS - SIGNED_IN }, () => `u:${randomUUID()}`),
   ];
-  const perUser = Math.round(INTERACTIONS / USERS);
   const pairs = new Map<string, [string, string, number]>();
-  for (const viewer of viewers) {
-    const favourites = [zipf(TOPICS), zipf(TOPICS), zipf(TOPICS)];
-    for (let k = 0; k < perUser; k++) {
-      const topic = random() < 0.8 ? pick(favourites) : Math.floor(random() * TOPICS);
-      const items = byTopic[topic]!;
-      const item = items[zipf(items.length)]!;
-      pairs.set(`${viewer}|${item}`, [viewer, item, 1 + Math.floor(random() * 5)]);
-    }
+  const tastes = viewers.map(() => [zipf(TOPICS), zipf(TOPICS), zipf(TOPICS)]);
+  // Draw until there are INTERACTIONS distinct user–item pairs, about perUser per user.
+  for (let round = 0; pairs.size < INTERACTIONS; round++) {
+    const v = round % viewers.length;
+    const viewer = viewers[v]!;
+    const topic = random() < 0.8 ? pick(tastes[v]!) : Math.floor(random() * TOPICS);
+    const items = byTopic[topic]!;
+    const item = items[zipf(items.length)]!;
+    pairs.set(`${viewer}|${item}`, [viewer, item, 1 + Math.floor(random() * 5)]);
   }
   const rows = [...pairs.values()];
   const connection = em.getConnection();

@@ -5,7 +5,7 @@ import type { Actor } from '../accounts/index.js';
 import { Content, ContentStatus, type ContentService } from '../content/index.js';
 import { MetricWindow, type MetricsReader } from '../metrics/index.js';
 import { recommendForHistory } from './model/index.js';
-import { CandidatePool, type Vote } from './recs.candidates.js';
+import { CandidatePool, type Candidate, type Vote } from './recs.candidates.js';
 import { diversify } from './recs.diversity.js';
 import { explain } from './recs.explain.js';
 import type { ModelStore } from './recs.model-store.js';
@@ -64,20 +64,31 @@ export class RecommendationService {
     pool.add(R.TRENDING, personal ? SOURCE_WEIGHT.trending : 1, await this.trending(em, size));
     pool.add(R.FRESH, personal ? SOURCE_WEIGHT.fresh : 0.6, await this.fresh(em, size));
 
-    const contents = await this.readable(em, pool.ids(), viewerId);
-    const candidates = pool
-      .best(first * 3, (id) => contents.has(id) && !history.weights.has(id))
-      .map((c) => ({ ...c, authorId: contents.get(c.id)!.author.id }));
-    const chosen = diversify(candidates, first, (a, b) => this.text.index.similarity(a, b));
-    const because = await this.readable(
-      em,
-      chosen.flatMap((c) => (c.because ? [c.because] : [])),
-      viewerId,
-      true,
+    // Load only the best few (and what they were recommended because of) in one query;
+    // more only if filtering left too few. Loading every candidate cost most of a request.
+    const ranked = pool.best(Infinity, (id) => !history.weights.has(id));
+    const contents = new Map<string, Content>();
+    const candidates: (Candidate & { authorId: string })[] = [];
+    for (let from = 0; from < ranked.length && candidates.length < first * 3;) {
+      const batch = ranked.slice(from, (from += first * 4));
+      const ids = batch.flatMap((c) => (c.because ? [c.id, c.because] : [c.id]));
+      for (const [id, c] of await this.published(em, ids)) contents.set(id, c);
+      for (const c of batch) {
+        const content = contents.get(c.id);
+        if (content && content.author.id !== viewerId)
+          candidates.push({ ...c, authorId: content.author.id });
+      }
+    }
+    const chosen = diversify(candidates.slice(0, first * 3), first, (a, b) =>
+      this.text.index.similarity(a, b),
     );
+    const missing = chosen.flatMap((c) =>
+      c.because && !contents.has(c.because) ? [c.because] : [],
+    );
+    for (const [id, c] of await this.published(em, missing)) contents.set(id, c);
     return chosen.map((c) => {
       const content = contents.get(c.id)!;
-      const source = c.because ? (because.get(c.because) ?? null) : null;
+      const source = c.because ? (contents.get(c.because) ?? null) : null;
       return {
         content,
         score: Math.round(c.score * 1e4) / 1e4,
@@ -104,7 +115,7 @@ export class RecommendationService {
       this.text.index.similar(content.id, first * 2 + 10).map((s) => ({ ...s, because: null })),
     );
     pool.add(R.COLLABORATIVE, 0.5, this.collaborative(new Map([[content.id, 1]]), first * 2 + 10));
-    const contents = await this.readable(em(actor), pool.ids(), null);
+    const contents = await this.published(actor.em, pool.ids());
     return pool
       .best(first, (id) => id !== content.id && contents.has(id))
       .map((c) => contents.get(c.id)!);
@@ -181,39 +192,27 @@ export class RecommendationService {
   }
 
   private async fresh(em: Em, limit: number): Promise<Vote[]> {
-    const recent = await em.find(
-      Content,
-      { status: ContentStatus.PUBLISHED },
-      { orderBy: { publishedAt: 'desc', id: 'desc' }, limit, fields: ['id', 'publishedAt'] },
-    );
+    const recent = await em
+      .fork()
+      .find(
+        Content,
+        { status: ContentStatus.PUBLISHED },
+        { orderBy: { publishedAt: 'desc', id: 'desc' }, limit, fields: ['id', 'publishedAt'] },
+      );
     return recent.map((c, rank) => ({ id: c.id, score: 1 / (1 + rank / 5), because: null }));
   }
 
-  /**
-   * The published contents among `ids`, with authors loaded, minus the viewer's own
-   * (unless `own` is allowed, for "because of"). Published content is readable by anyone.
-   */
-  private async readable(
-    em: Em,
-    ids: string[],
-    viewerId: string | null,
-    own = false,
-  ): Promise<Map<string, Content>> {
+  /** The published contents among `ids` (readable by anyone), with their authors loaded. */
+  private async published(em: Em, ids: string[]): Promise<Map<string, Content>> {
     if (!ids.length) return new Map();
     const found = await em.find(
       Content,
-      {
-        id: { $in: [...new Set(ids)] },
-        status: ContentStatus.PUBLISHED,
-        ...(viewerId && !own ? { author: { $ne: viewerId } } : {}),
-      },
+      { id: { $in: [...new Set(ids)] }, status: ContentStatus.PUBLISHED },
       { populate: ['author'] },
     );
     return new Map(found.map((c) => [c.id, c]));
   }
 }
-
-const em = (actor: Actor) => actor.em;
 
 function checkFirst(first: number): void {
   if (!Number.isInteger(first) || first < 1 || first > MAX_RECOMMENDATIONS) {
