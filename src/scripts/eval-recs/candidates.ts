@@ -63,7 +63,7 @@ export const candidates: Candidate[] = [
     build: (n, t) => userKnnRecommender(n, t, 50),
   },
   { name: 'ItemKNN (cosine, shrink 10, k = 50)', role: 'candidate', build: itemKnn(10, 50) },
-  { name: 'RP3beta (α 1, β 0.4)', role: 'candidate', build: rp3beta(1, 0.4) },
-  { name: 'EASE (1 000 items, λ 200)', role: 'candidate', build: plainEase(1000, 200) },
+  { name: 'RP3beta (α 0.8, β 0.4)', role: 'candidate', build: rp3beta(0.8, 0.4) },
+  { name: 'EASE (1 000 items, λ 500)', role: 'candidate', build: plainEase(1000, 500) },
   { name: 'Marquee (serving defaults)', role: 'marquee', build: itemModel({}) },
 ];

@@ -27,6 +27,23 @@ export function measure(
   return { name: candidate.name, role: candidate.role, buildMs, msPerUser, ...scores };
 }
 
+/** The mean of the same candidate's rows over several splits. */
+export function averageRows(rows: Row[]): Row {
+  const mean = (pick: (r: Row) => number) => rows.reduce((s, r) => s + pick(r), 0) / rows.length;
+  return {
+    name: rows[0]!.name,
+    role: rows[0]!.role,
+    precision: mean((r) => r.precision),
+    recall: mean((r) => r.recall),
+    ndcg: mean((r) => r.ndcg),
+    hitRate: mean((r) => r.hitRate),
+    coverage: mean((r) => r.coverage),
+    users: mean((r) => r.users),
+    buildMs: mean((r) => r.buildMs),
+    msPerUser: mean((r) => r.msPerUser),
+  };
+}
+
 export function machine(): string {
   const cpu = cpus();
   const memory = Math.round(totalmem() / 2 ** 30);

@@ -6,7 +6,7 @@ const grid = <T>(axes: T[][]): T[][] =>
   axes.reduce<T[][]>((acc, axis) => acc.flatMap((a) => axis.map((v) => [...a, v])), [[]]);
 
 /**
- * The hyperparameter grid `--tune` runs on the validation split (carved out of the
+ * The hyperparameter grid `--tune` runs on the validation splits (carved out of the
  * training data): a few values per axis around the literature's defaults.
  */
 export function tuningGrid(): Candidate[] {

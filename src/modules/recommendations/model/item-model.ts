@@ -5,7 +5,7 @@ import { rp3betaRows } from './item-similarity.js';
 import { topK } from './top-k.js';
 import type { FeedbackMatrix, Interaction, ItemModel, ItemModelOptions } from './model.types.js';
 
-/** The defaults: tuned on a validation split of MovieLens (see the README). */
+/** The defaults: tuned on validation splits of MovieLens (see the README). */
 export const defaultItemModelOptions: Readonly<ItemModelOptions> = Object.freeze({
   neighbours: 200,
   easeItems: 1000,
@@ -44,7 +44,8 @@ export function buildItemModel(
 
   const rows: { columns: number[]; values: number[] }[] = [];
   if (o.tailWeight > 0 && ease.size < nItems) {
-    const tail = rp3betaRows(m, o.alpha, o.beta, o.neighbours);
+    // Only the rows EASE does not cover: the popular items are where co-occurrence costs most.
+    const tail = rp3betaRows(m, o.alpha, o.beta, o.neighbours, (i) => !ease.has(i));
     // Tail rows live on another scale: match their typical top weight to EASE's.
     const scale =
       (o.tailWeight * (meanTop(ease.values(), (r) => r.values[0]) || 1)) /

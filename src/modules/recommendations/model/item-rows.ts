@@ -4,8 +4,8 @@ import type { FeedbackMatrix, SparseRows } from './model.types.js';
 /**
  * Builds one sparse row per item from co-occurrence through shared users:
  * `row_i[j] = finish(i, j, Σ_u left[i,u] · right[u,j])` for j ≠ i, keeping the `k` largest
- * positive values. `left` is aligned with the item-major arrays of `m`, `right` with the
- * user-major ones. Cost Σ_u |items(u)|² multiply-adds (the pairs of items each user
+ * positive values, for the rows `wanted` selects (the others are left empty). `left` is
+ * aligned with the item-major arrays of `m`, `right` with the user-major ones. Cost Σ_u |items(u)|² multiply-adds (the pairs of items each user
  * touched), plus one dense accumulator of `nItems` doubles.
  */
 export function coOccurrenceRows(
@@ -14,12 +14,17 @@ export function coOccurrenceRows(
   right: Float64Array,
   finish: (i: number, j: number, sum: number) => number,
   k: number,
+  wanted: (i: number) => boolean = () => true,
 ): SparseRows {
   const { nItems, itemOffsets, itemUsers, userOffsets, userItems } = m;
   const acc = new Float64Array(nItems);
   const touched = new Uint32Array(nItems);
   const rows: { columns: number[]; values: number[] }[] = [];
   for (let i = 0; i < nItems; i++) {
+    if (!wanted(i)) {
+      rows.push({ columns: [], values: [] });
+      continue;
+    }
     let count = 0;
     for (let p = itemOffsets[i]!; p < itemOffsets[i + 1]!; p++) {
       const u = itemUsers[p]!;

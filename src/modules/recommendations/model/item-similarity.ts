@@ -5,9 +5,15 @@ import type { FeedbackMatrix, SparseRows } from './model.types.js';
  * RP3beta (Paudel et al., 2017): the probability of a three-step random walk item → user →
  * item, each step's transition probability raised to `alpha`, divided by the target item's
  * popularity raised to `beta` so that popular items do not take every list. Directed rows,
- * `k` per item. Cost: see {@link coOccurrenceRows}.
+ * `k` per item, only for the items `wanted` selects (all by default). Cost: see {@link coOccurrenceRows}.
  */
-export function rp3betaRows(m: FeedbackMatrix, alpha: number, beta: number, k: number): SparseRows {
+export function rp3betaRows(
+  m: FeedbackMatrix,
+  alpha: number,
+  beta: number,
+  k: number,
+  wanted?: (i: number) => boolean,
+): SparseRows {
   const left = new Float64Array(m.itemWeights.length);
   for (let i = 0; i < m.nItems; i++) {
     const total = sum(m.itemWeights, m.itemOffsets[i]!, m.itemOffsets[i + 1]!);
@@ -26,7 +32,7 @@ export function rp3betaRows(m: FeedbackMatrix, alpha: number, beta: number, k: n
   for (let j = 0; j < m.nItems; j++) {
     penalty[j] = Math.max(1, m.itemOffsets[j + 1]! - m.itemOffsets[j]!) ** beta;
   }
-  return coOccurrenceRows(m, left, right, (_i, j, s) => s / penalty[j]!, k);
+  return coOccurrenceRows(m, left, right, (_i, j, s) => s / penalty[j]!, k, wanted);
 }
 
 /**
