@@ -37,8 +37,13 @@ for (const target of targets()) {
         input: { kind: 'ARTICLE', title: 'Unfinished', body: 'Draft' },
       });
       const anon = anonymous();
-      for (const list of [await recs(anon), await recs((await newUser('newbie')).client)]) {
-        assert.ok(list.some((r) => r.content.id === fresh.id));
+      const newbie = (await newUser('newbie')).client;
+      for (const client of [anon, newbie]) {
+        // Fresh and trending lists are shared and refreshed once a second.
+        const list = await until('the fresh content to be listed', async () => {
+          const l = await recs(client);
+          return l.some((r) => r.content.id === fresh.id) ? l : null;
+        });
         assert.ok(list.every((r) => r.reason === 'TRENDING' || r.reason === 'FRESH'));
         assert.ok(list.every((r) => r.content.status === 'PUBLISHED' && r.content.id !== draft.id));
         assert.ok(list.every((r) => r.explanation.length > 0 && r.becauseOf === null));

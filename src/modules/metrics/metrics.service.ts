@@ -121,12 +121,16 @@ export class MetricsReader {
       (r) => r.score > 1e-9,
     );
     if (!ranked.length) return [];
+    // By id only, status checked here: given `status = ?` too, SQLite's planner walks the
+    // status index (every published row) instead of looking the ids up.
     const contents = await em.find(
       Content,
-      { id: { $in: ranked.map((r) => r.contentId) }, status: ContentStatus.PUBLISHED },
+      { id: { $in: ranked.map((r) => r.contentId) } },
       { populate: ['author'] },
     );
-    const byId = new Map(contents.map((c) => [c.id, c]));
+    const byId = new Map(
+      contents.filter((c) => c.status === ContentStatus.PUBLISHED).map((c) => [c.id, c]),
+    );
     return ranked
       .flatMap((r) => {
         const content = byId.get(r.contentId);

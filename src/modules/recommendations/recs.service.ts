@@ -16,6 +16,10 @@ import { decayed } from './recs.weights.js';
 export const MAX_RECOMMENDATIONS = 100;
 /** How strongly each source counts when merged (personal sources first). */
 const SOURCE_WEIGHT = { cf: 1, similar: 0.7, author: 0.45, trending: 0.3, fresh: 0.2 };
+/** Trending and fresh lists are shared by all viewers for this long. */
+const SHARED_TTL_MS = 1000;
+/** The authors whose newest content is considered: those the viewer engaged with most. */
+const MAX_AUTHORS = 10;
 /** The history items that shape a profile: the viewer's strongest recent engagement. */
 const PROFILE_ITEMS = 50;
 
@@ -171,6 +175,7 @@ export class RecommendationService {
       else a.weight += w;
     }
     if (!byAuthor.size) return [];
+    const authors = [...byAuthor].sort((a, b) => b[1].weight - a[1].weight).slice(0, MAX_AUTHORS);
     const recent = await em.find(
       Content,
       {
@@ -186,12 +191,32 @@ export class RecommendationService {
     });
   }
 
-  private async trending(em: Em, limit: number): Promise<Vote[]> {
+  private readonly shared = new Map<string, { at: number; votes: Promise<Vote[]> }>();
+
+  /** Lists that are the same for every viewer, computed at most once per second per process. */
+  private once(key: string, compute: () => Promise<Vote[]>): Promise<Vote[]> {
+    const hit = this.shared.get(key);
+    if (hit && Date.now() - hit.at < SHARED_TTL_MS) return hit.votes;
+    const votes = compute();
+    this.shared.set(key, { at: Date.now(), votes });
+    votes.catch(() => this.shared.delete(key));
+    return votes;
+  }
+
+  private trending(em: Em, limit: number): Promise<Vote[]> {
+    return this.once(`trending:${limit}`, () => this.trendingNow(em.fork(), limit));
+  }
+
+  private fresh(em: Em, limit: number): Promise<Vote[]> {
+    return this.once(`fresh:${limit}`, () => this.freshNow(em, limit));
+  }
+
+  private async trendingNow(em: Em, limit: number): Promise<Vote[]> {
     const items = await this.metrics.trending(em, MetricWindow.LAST_24_HOURS, Math.min(limit, 100));
     return items.map((t) => ({ id: t.content.id, score: t.score, because: null }));
   }
 
-  private async fresh(em: Em, limit: number): Promise<Vote[]> {
+  private async freshNow(em: Em, limit: number): Promise<Vote[]> {
     const recent = await em
       .fork()
       .find(
@@ -205,12 +230,14 @@ export class RecommendationService {
   /** The published contents among `ids` (readable by anyone), with their authors loaded. */
   private async published(em: Em, ids: string[]): Promise<Map<string, Content>> {
     if (!ids.length) return new Map();
+    // By id only, status checked here: given `status = ?` too, SQLite's planner walks the
+    // status index (every published row) instead of looking the ids up.
     const found = await em.find(
       Content,
-      { id: { $in: [...new Set(ids)] }, status: ContentStatus.PUBLISHED },
+      { id: { $in: [...new Set(ids)] } },
       { populate: ['author'] },
     );
-    return new Map(found.map((c) => [c.id, c]));
+    return new Map(found.filter((c) => c.status === ContentStatus.PUBLISHED).map((c) => [c.id, c]));
   }
 }
 
