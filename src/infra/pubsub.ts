@@ -30,6 +30,8 @@ interface Transport {
 export class PubSub implements TypeGraphQLPubSub {
   private readonly local = new EventEmitter();
   private readonly counts = new Map<string, number>();
+  private lastMessage?: string;
+  private lastValue: unknown;
 
   private constructor(
     private readonly transport: Transport,
@@ -109,7 +111,7 @@ export class PubSub implements TypeGraphQLPubSub {
     let done = false;
     const stop = await this.transport.listen(channel, (message) => {
       if (done) return;
-      const value = JSON.parse(message) as Topics[T];
+      const value = this.parse(message) as Topics[T];
       const next = waiting.shift();
       if (next) next({ value, done: false });
       else if (queue.length < MAX_QUEUED_PER_SUBSCRIBER) queue.push(value);
@@ -185,12 +187,33 @@ export class PubSub implements TypeGraphQLPubSub {
     await this.transport.close();
   }
 
+  /**
+   * Both transports hand one message to every listener of a channel in a row, as the same
+   * string: it is parsed once and the (frozen, so no subscriber can change another's copy)
+   * value shared, rather than parsed again for each of N subscribers.
+   */
+  private parse(message: string): unknown {
+    if (message !== this.lastMessage) {
+      this.lastMessage = message;
+      this.lastValue = deepFreeze(JSON.parse(message));
+    }
+    return this.lastValue;
+  }
+
   private count(channel: string, delta: number): void {
     const n = (this.counts.get(channel) ?? 0) + delta;
     if (n > 0) this.counts.set(channel, n);
     else this.counts.delete(channel);
     this.local.emit(channel);
   }
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
 }
 
 function channelOf(topic: string, id: unknown): string {

@@ -15,31 +15,32 @@ const PAGE = 1000;
  */
 export class TextStore {
   readonly index = new TextIndex();
-  private ready: Promise<void> = Promise.resolve();
   private stopListening?: () => Promise<unknown>;
+  private stopped = false;
 
   constructor(
     private readonly pubsub: PubSub,
     private readonly logger: Logger,
   ) {}
 
+  /** Resolves once the database's content is indexed; following publications starts in the background. */
   async start(fork: () => Em): Promise<void> {
-    const events = await this.pubsub.listen(CONTENT_PUBLISHED);
-    this.stopListening = async () => events.return?.();
-    void (async () => {
-      for await (const e of events) {
-        this.index.add(e.content.id, e.content);
-      }
-    })().catch((err: unknown) =>
+    // Not awaited: with Redis unreachable the subscription waits for it, and start-up must not.
+    const following = this.pubsub.listen(CONTENT_PUBLISHED).then(async (events) => {
+      this.stopListening = async () => events.return?.();
+      if (this.stopped) await events.return?.();
+      for await (const e of events) this.index.add(e.content.id, e.content);
+    });
+    following.catch((err: unknown) =>
       this.logger.error({ err }, 'the content similarity index stopped following publications'),
     );
-    this.ready = this.load(fork()).catch((err: unknown) =>
+    await this.load(fork()).catch((err: unknown) =>
       this.logger.error({ err }, 'building the content similarity index failed'),
     );
-    await this.ready;
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     await this.stopListening?.();
   }
 
