@@ -176,14 +176,15 @@ export class RecommendationService {
     }
     if (!byAuthor.size) return [];
     const authors = [...byAuthor].sort((a, b) => b[1].weight - a[1].weight).slice(0, MAX_AUTHORS);
-    const recent = await em.find(
+    const recent = await em.fork().find(
       Content,
       {
-        author: { $in: [...byAuthor.keys()] },
+        author: { $in: authors.map(([id]) => id) },
         status: ContentStatus.PUBLISHED,
         id: { $nin: [...profile.keys()] },
       },
-      { orderBy: { publishedAt: 'desc', id: 'desc' }, limit },
+      // listedAt is the publication time of published content, and (author, listedAt) is indexed.
+      { orderBy: { listedAt: 'desc', id: 'desc' }, limit, fields: ['id', 'author'] },
     );
     return recent.map((c, rank) => {
       const a = byAuthor.get(c.author.id)!;
