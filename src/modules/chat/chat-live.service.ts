@@ -1,4 +1,4 @@
-import { notFound } from '../../errors.js';
+import { badInput, notFound } from '../../errors.js';
 import { END, mapEvents, SKIP } from '../../infra/pubsub.js';
 import { requireViewer, type User } from '../accounts/index.js';
 import type { LiveActor } from '../content/index.js';
@@ -34,7 +34,7 @@ export class ChatLiveService extends ChatReader {
    * `after`, first the stored messages after that cursor, page by page, then live events.
    * The topic is subscribed before anything is read, so what is published meanwhile waits
    * in the subscription's queue; messages already replayed are skipped by their sequence
-   * number: no gap, no duplicate.
+   * number: no gap, no duplicate. An `after` beyond the newest message is BAD_USER_INPUT.
    */
   async chatEvents(
     actor: ChatLiveActor,
@@ -51,6 +51,12 @@ export class ChatLiveService extends ChatReader {
     if (!conversation) {
       await events.return?.();
       throw notFound('Conversation');
+    }
+    // The server shows a cursor only once its message is committed, and lastSeq was read
+    // after the client had it: a larger cursor was never handed out, whatever is being sent.
+    if (sentSeq > conversation.lastSeq) {
+      await events.return?.();
+      throw badInput('after', 'is not a message cursor of this conversation');
     }
     const live = mapEvents(events, async (e) => {
       // A member who left stops receiving at once: their streams end with the event.
