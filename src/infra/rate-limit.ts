@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import { ReplyError, type Redis } from 'ioredis';
 
 export interface RateDecision {
   allowed: boolean;
@@ -48,18 +48,44 @@ local ttl = redis.call('PTTL', KEYS[1])
 if ttl < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]); ttl = tonumber(ARGV[1]) end
 return {n, ttl}`;
 
-export function redisRateLimiter(redis: Redis, prefix: string): RateLimiter {
+/**
+ * Counters in Redis, shared by every process. While Redis cannot answer (down, restarting,
+ * timing out) each process counts in `fallback` instead, so limited requests (sending a
+ * message, logging in) keep working on the database alone, under limits that are per
+ * process for that time rather than refused outright. An error Redis answers with is a bug,
+ * not an outage: it is thrown.
+ */
+export function redisRateLimiter(
+  redis: Redis,
+  prefix: string,
+  fallback: RateLimiter = memoryRateLimiter(),
+): RateLimiter {
+  // From a connection's close to the next ready, where a command would only wait in
+  // ioredis's offline queue until it gives up. Not while the first connection is being
+  // made: counting part of a window here and the rest in Redis would loosen the limit.
+  let unreachable = false;
+  redis.on('close', () => (unreachable = true));
+  redis.on('ready', () => (unreachable = false));
   return {
     async hit(key, limit, windowSeconds) {
-      const [count, ttl] = (await redis.eval(
-        HIT,
-        1,
-        `${prefix}rate:${key}`,
-        String(windowSeconds * 1000),
-      )) as [number, number];
+      if (unreachable) return fallback.hit(key, limit, windowSeconds);
+      let reply: [number, number];
+      try {
+        reply = (await redis.eval(
+          HIT,
+          1,
+          `${prefix}rate:${key}`,
+          String(windowSeconds * 1000),
+        )) as [number, number];
+      } catch (e) {
+        if (e instanceof ReplyError) throw e;
+        return fallback.hit(key, limit, windowSeconds);
+      }
+      const [count, ttl] = reply;
       return { allowed: count <= limit, retryAfter: Math.max(1, Math.ceil(ttl / 1000)) };
     },
     async reset(key) {
+      await fallback.reset(key);
       await redis.del(`${prefix}rate:${key}`);
     },
   };

@@ -121,6 +121,52 @@ for (const target of targets()) {
       await stream.return();
     });
 
+    it(
+      'should refuse an `after` beyond the newest message with BAD_USER_INPUT',
+      guard,
+      async () => {
+        const { a, b, conversation } = await freshDirect('pastnewest');
+        const beyond = async (after: string) => {
+          const error = await expectCode(
+            new Stream(b.client.ChatEvents({ conversationId: conversation.id, after })).next(),
+            'BAD_USER_INPUT',
+          );
+          assert.equal(error.errors[0]?.extensions?.field, 'after');
+          // Refused before any event: the subscription it had opened is gone.
+          assert.equal(cx.t.server.pubsub.subscriberCount(CHAT_EVENTS, conversation.id), 0);
+        };
+        await beyond('000000000001'); // no message yet
+        const newest = await send(a.client, conversation.id, 'newest');
+        await beyond(String(Number(newest.cursor) + 1).padStart(newest.cursor.length, '0'));
+        await beyond('999999999999');
+      },
+    );
+
+    it('should accept the newest cursor while another member keeps sending', guard, async () => {
+      const { a, b, conversation } = await freshDirect('racing');
+      let sending = true;
+      const noise = (async () => {
+        while (sending) await send(a.client, conversation.id, 'noise');
+      })();
+      try {
+        for (let i = 0; i < 10; i++) {
+          const mine = await send(b.client, conversation.id, `mine ${i}`);
+          const stream = new Stream(
+            b.client.ChatEvents({ conversationId: conversation.id, after: mine.cursor }),
+          );
+          // The noise goes on, so a next message always comes, and it is after `mine`. Each
+          // round opens a new connection, whose presence may come first.
+          let first = (await stream.next()).chatEvents;
+          while (first.__typename === 'PresenceChanged') first = (await stream.next()).chatEvents;
+          assert.ok(cursorOf(first) > mine.cursor);
+          await stream.return();
+        }
+      } finally {
+        sending = false;
+        await noise;
+      }
+    });
+
     it('should refuse a malformed `after` with BAD_USER_INPUT', guard, async () => {
       const { b, conversation } = await freshDirect('badafter');
       const error = await expectCode(

@@ -3,7 +3,12 @@ import type { PubSub } from '../../infra/pubsub.js';
 import { User } from '../accounts/index.js';
 import { messageSnapshot } from './chat.snapshots.js';
 import { userSnapshot } from '../accounts/index.js';
-import { CHAT_EVENTS, CHAT_INBOX, type InboxEventPayload } from './chat.topics.js';
+import {
+  CHAT_EVENTS,
+  CHAT_INBOX,
+  type InboxEventPayload,
+  type MessageSnapshot,
+} from './chat.topics.js';
 import { ConversationMember } from './conversation-member.entity.js';
 import { Message } from './message.entity.js';
 import { Reaction } from './reaction.entity.js';
@@ -16,20 +21,32 @@ import { Reaction } from './reaction.entity.js';
 export class ChatPublisher {
   constructor(private readonly pubsub: PubSub) {}
 
-  /** A new message (`posted`, also to every member's inbox) or its new state (`updated`). */
+  /**
+   * A new message (`posted`, also to every member's inbox) or its new state (`updated`),
+   * with the message it replies to, so subscribers resolve `replyTo` without a query.
+   */
   async message(root: Em, type: 'posted' | 'updated', id: string): Promise<void> {
     const em = root.fork();
-    const message = await em.findOneOrFail(Message, { id }, { populate: ['author'] });
+    const message = await em.findOneOrFail(
+      Message,
+      { id },
+      { populate: ['author', 'replyTo.author'] },
+    );
+    const replyTo = message.replyTo?.getEntity() ?? null;
+    // The reactions of both in one statement, oldest first, as each snapshot lists them.
     const reactions = await em.find(
       Reaction,
-      { message: id },
+      { message: { $in: replyTo ? [id, replyTo.id] : [id] } },
       { orderBy: { createdAt: 'asc', emoji: 'asc' } },
     );
-    const snapshot = messageSnapshot(
-      message,
-      message.author.getEntity(),
-      reactions.map((r) => ({ emoji: r.emoji, userId: r.user.id })),
-    );
+    const rowsOf = (m: Message) =>
+      reactions
+        .filter((r) => r.message.id === m.id)
+        .map((r) => ({ emoji: r.emoji, userId: r.user.id }));
+    const snapshot: MessageSnapshot = {
+      ...messageSnapshot(message, message.author.getEntity(), rowsOf(message)),
+      replyTo: replyTo && messageSnapshot(replyTo, replyTo.author.getEntity(), rowsOf(replyTo)),
+    };
     const conversationId = message.conversation.id;
     await this.pubsub.publish(CHAT_EVENTS, { type, message: snapshot }, conversationId);
     if (type === 'posted') {

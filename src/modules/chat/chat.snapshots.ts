@@ -42,13 +42,19 @@ export async function userFromSnapshot(
   return em.findOneOrFail(User, { id: s.id });
 }
 
-/** The message of an event, with its author and reactions primed: no query to resolve them. */
+/**
+ * The message of an event, with its author, reactions and replied-to message primed: no
+ * query to resolve them. Without a `replyTo` snapshot (the replied-to message's own), the
+ * reference is left unloaded and resolving it loads the row.
+ */
 export function messageFromSnapshot(
   em: Em,
   s: MessageSnapshot,
   viewer: User | null,
   primeReactions: (id: string, counts: ReactionCount[]) => void,
 ): Message {
+  // First: merging the reply below then finds it loaded in the identity map.
+  if (s.replyTo) messageFromSnapshot(em, s.replyTo, viewer, primeReactions);
   mergeUserSnapshot(em, s.author, viewer);
   const counts = new Map<string, ReactionCount>();
   for (const r of s.reactions) {

@@ -11,6 +11,12 @@ export interface MessageSnapshot {
   ciphertext: string | null;
   keyId: string | null;
   replyToId: string | null;
+  /**
+   * The replied-to message as stored when the event was published, so `replyTo` resolves
+   * without a query. One level deep: its own `replyTo` is left out (resolving that one
+   * loads the row by `replyToId`), as in events from processes that predate this field.
+   */
+  replyTo?: MessageSnapshot | null;
   createdAt: string;
   editedAt: string | null;
   deletedAt: string | null;
