@@ -30,6 +30,7 @@ interface Transport {
 export class PubSub implements TypeGraphQLPubSub {
   private readonly local = new EventEmitter();
   private readonly counts = new Map<string, number>();
+  private readonly subscribing = new Set<Promise<unknown>>();
   private lastMessage?: string;
   private lastValue: unknown;
 
@@ -109,7 +110,7 @@ export class PubSub implements TypeGraphQLPubSub {
     const waiting: ((r: IteratorResult<Topics[T]>) => void)[] = [];
     let failure: Error | undefined;
     let done = false;
-    const stop = await this.transport.listen(channel, (message) => {
+    const subscribing = this.transport.listen(channel, (message) => {
       if (done) return;
       const value = this.parse(message) as Topics[T];
       const next = waiting.shift();
@@ -117,6 +118,12 @@ export class PubSub implements TypeGraphQLPubSub {
       else if (queue.length < MAX_QUEUED_PER_SUBSCRIBER) queue.push(value);
       else failure = new Error('Subscriber too slow; events were dropped');
     });
+    this.subscribing.add(subscribing);
+    void subscribing.then(
+      () => this.subscribing.delete(subscribing),
+      () => this.subscribing.delete(subscribing),
+    );
+    const stop = await subscribing;
     this.count(channel, +1);
     const finish = (): IteratorResult<Topics[T]> => {
       if (!done) {
@@ -183,7 +190,18 @@ export class PubSub implements TypeGraphQLPubSub {
     }
   }
 
+  /**
+   * Closes the transport, after letting subscriptions still being made settle (up to a
+   * second): Redis's client would otherwise fail them with "Connection is closed" where no
+   * one listens (graphql-redis-subscriptions drops that promise).
+   */
   async close(): Promise<void> {
+    if (this.subscribing.size) {
+      await Promise.race([
+        Promise.allSettled([...this.subscribing]),
+        new Promise((resolve) => setTimeout(resolve, 1000).unref()),
+      ]);
+    }
     await this.transport.close();
   }
 

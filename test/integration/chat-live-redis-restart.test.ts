@@ -26,6 +26,8 @@ const env = {
   // Longer than the test: no window resets halfway.
   CHAT_RATE_PER_CONVERSATION_WINDOW_SECONDS: '3600',
   CHAT_RATE_OVERALL: '1000',
+  CHAT_PRESENCE_HEARTBEAT_MS: '200',
+  CHAT_PRESENCE_TTL_MS: '2000',
 };
 
 /** The cursor of the stream's next new message (presence comes and goes meanwhile). */
@@ -119,6 +121,11 @@ for (const target of targets().filter((t) => t.name === 'postgresql+redis')) {
           return (await subscribedInRedis(channel)) === 1;
         });
         assert.equal(server.server.pubsub.subscriberCount(CHAT_EVENTS, c.id), 1);
+        // Redis came back empty: the heartbeat registers b's open connection again.
+        await eventually('b to be online again', async () => {
+          const { conversation } = await a.client.Conversation({ id: c.id });
+          return conversation?.members.find((m) => m.user.id === b.id)?.online === true;
+        });
 
         // The message of the outage comes first, whether its event arrived late (ioredis
         // sent it once Redis was back) or never: then the jump in cursors has it read

@@ -175,7 +175,12 @@ for (const target of targets()) {
           `Note ${i} about gardening and tomatoes.`,
         );
       }
-      const list = await recs((await newUser('diverse')).client);
+      const diverse = (await newUser('diverse')).client;
+      // Fresh lists are shared and refreshed once a second: wait for the new notes.
+      const list = await until('the new notes to be listed', async () => {
+        const l = await recs(diverse);
+        return l.some((r) => r.content.author.id === prolific.id) ? l : null;
+      });
       const authors = list.map((r) => r.content.author.id);
       for (let i = 0; i + 10 <= authors.length; i++) {
         const window = authors.slice(i, i + 10);

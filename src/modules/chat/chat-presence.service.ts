@@ -51,7 +51,9 @@ export class PresenceService {
   start(em: () => Em): void {
     this.timer = setInterval(() => {
       void this.track(async () => {
-        await this.store.heartbeat(this.local);
+        for (const userId of await this.store.heartbeat(this.local)) {
+          await this.announce(em(), userId, true);
+        }
         for (const userId of await this.store.sweep()) await this.announce(em(), userId, false);
       });
     }, this.heartbeatMs);

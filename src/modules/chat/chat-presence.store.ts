@@ -11,8 +11,12 @@ export interface PresenceStore {
   /** True when this connection's end made the user offline. */
   disconnect(userId: string, connectionId: string): Promise<boolean>;
   online(userIds: readonly string[]): Promise<Set<string>>;
-  /** Keeps this process's connections alive (Redis: every heartbeat). */
-  heartbeat(connections: ReadonlyMap<string, string>): Promise<void>;
+  /**
+   * Keeps this process's connections alive (Redis: every heartbeat). Connections that
+   * Redis lost (a restart: it keeps nothing on disk) are registered again; returns the
+   * users who are online again because of that.
+   */
+  heartbeat(connections: ReadonlyMap<string, string>): Promise<string[]>;
   /** Users whose every connection expired (a crashed process): now offline, reported once. */
   sweep(): Promise<string[]>;
 }
@@ -35,7 +39,9 @@ export function memoryPresence(): PresenceStore {
     async online(userIds) {
       return new Set(userIds.filter((id) => counts.has(id)));
     },
-    async heartbeat() {},
+    async heartbeat() {
+      return [];
+    },
     async sweep() {
       return [];
     },
@@ -104,14 +110,23 @@ export function redisPresence(redis: Redis, prefix: string, ttlMs: number): Pres
       return new Set(userIds.filter((_, i) => Number(counts[i]?.[1] ?? 0) > 0));
     },
     async heartbeat(connections) {
-      if (!connections.size) return;
+      if (!connections.size) return [];
       const expiry = Date.now() + ttlMs;
       const pipeline = redis.pipeline();
-      for (const [connectionId, userId] of connections) {
-        pipeline.zadd(userKey(userId), 'XX', expiry, connectionId);
+      const entries = [...connections];
+      for (const [connectionId, userId] of entries) {
+        // XX: never resurrect a connection removed meanwhile; CH: tell which were there.
+        pipeline.zadd(userKey(userId), 'XX', 'CH', expiry, connectionId);
         pipeline.zadd(users, 'XX', expiry, userId);
       }
-      await pipeline.exec();
+      const results = (await pipeline.exec()) ?? [];
+      const back: string[] = [];
+      for (const [i, [connectionId, userId]] of entries.entries()) {
+        if (Number(results[2 * i]?.[1] ?? 1) > 0) continue;
+        if (!connections.has(connectionId)) continue; // closed while we were asking
+        if (await this.connect(userId, connectionId)) back.push(userId);
+      }
+      return back;
     },
     async sweep() {
       const now = Date.now();
