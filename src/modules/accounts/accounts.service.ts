@@ -146,6 +146,6 @@ export function requireViewer(actor: Pick<Actor, 'viewer'>): User {
   return actor.viewer;
 }
 
-export function isStaff(user: User | null): boolean {
+export function isStaff(user: Pick<User, 'role'> | null): boolean {
   return user?.role === Role.ADMIN || user?.role === Role.MODERATOR;
 }

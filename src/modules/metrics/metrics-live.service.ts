@@ -2,6 +2,7 @@ import type { Em } from '../../infra/db.js';
 import type { Logger } from '../../infra/logger.js';
 import { mapEvents } from '../../infra/pubsub.js';
 import {
+  isStaff,
   mergeUserSnapshot,
   Role,
   User,
@@ -9,14 +10,13 @@ import {
   type UserSnapshot,
 } from '../accounts/index.js';
 
-const isStaffRole = (role: Role) => role === Role.ADMIN || role === Role.MODERATOR;
 import {
   contentFromSnapshot,
   contentSnapshot,
   type ContentSnapshot,
   type LiveActor,
 } from '../content/index.js';
-import type { MetricsReader } from './metrics.service.js';
+import { checkTrendingSize, type MetricsReader } from './metrics.service.js';
 import type { LiveStore } from './metrics.store.js';
 import { Ticker } from './metrics.ticker.js';
 import type {
@@ -92,11 +92,6 @@ export class MetricsLive {
     this.ticker.stop();
   }
 
-  /** Subscribers of a key on this process, e.g. `content:<id>` (benchmarks and tests). */
-  subscribers(key: string): number {
-    return this.ticker.subscribers(key);
-  }
-
   async contentMetrics(
     actor: LiveActor,
     contentId: string,
@@ -109,7 +104,7 @@ export class MetricsLive {
       () => this.reader.contentMetrics(this.fork(), id),
       withoutTime,
     );
-    return this.guard(stream, actor.viewer!.id, (u) => u.id === authorId || isStaffRole(u.role));
+    return this.guard(stream, actor.viewer!.id, (u) => u.id === authorId || isStaff(u));
   }
 
   async platformMetrics(actor: LiveActor): Promise<AsyncIterableIterator<PlatformMetrics>> {
@@ -132,7 +127,7 @@ export class MetricsLive {
     window: MetricWindow,
     first: number,
   ): Promise<AsyncIterableIterator<TrendingItem[]>> {
-    await this.reader.trending(actor.em, window, first); // validates `first`
+    checkTrendingSize(first);
     const stream = this.ticker.watch(
       `trending:${window}:${first}`,
       async (): Promise<SharedItem[]> =>

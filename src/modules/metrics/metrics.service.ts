@@ -1,6 +1,6 @@
 import { badInput, forbidden, notFound } from '../../errors.js';
 import type { Em } from '../../infra/db.js';
-import { Role, requireViewer, type Actor } from '../accounts/index.js';
+import { isStaff, Role, requireViewer, type Actor } from '../accounts/index.js';
 import { Content, ContentStatus, type ContentService } from '../content/index.js';
 import { PLATFORM } from './metrics.rollups.js';
 import { rollupSeries } from './metrics.sql.js';
@@ -42,8 +42,7 @@ export class MetricsReader {
     const viewer = requireViewer(actor);
     const content = await this.content.find(actor, contentId);
     if (!content) throw notFound('Content');
-    const staff = viewer.role === Role.ADMIN || viewer.role === Role.MODERATOR;
-    if (!staff && content.author.id !== viewer.id) {
+    if (!isStaff(viewer) && content.author.id !== viewer.id) {
       throw forbidden("Only the content's author, moderators and admins see its metrics");
     }
     return content;
@@ -114,9 +113,7 @@ export class MetricsReader {
    * archived or deleted.
    */
   async trending(em: Em, window: MetricWindow, first: number): Promise<Ranked<Content>[]> {
-    if (!Number.isInteger(first) || first < 1 || first > MAX_TRENDING) {
-      throw badInput('first', `must be between 1 and ${MAX_TRENDING}`);
-    }
+    checkTrendingSize(first);
     const ranked = (await this.live.top(windowSpec(window), first * 2 + 20, Date.now())).filter(
       (r) => r.score > 1e-9,
     );
@@ -143,5 +140,12 @@ export class MetricsReader {
           b.score - a.score || b.views - a.views || a.content.id.localeCompare(b.content.id),
       )
       .slice(0, first);
+  }
+}
+
+/** BAD_USER_INPUT unless `first` is a trending size (1 to MAX_TRENDING). */
+export function checkTrendingSize(first: number): void {
+  if (!Number.isInteger(first) || first < 1 || first > MAX_TRENDING) {
+    throw badInput('first', `must be between 1 and ${MAX_TRENDING}`);
   }
 }

@@ -5,13 +5,12 @@ import {
   inWindow,
   LIVE_VIEWER_MS,
   MESSAGE_RATE_SECONDS,
+  second,
   sliceOf,
   slicesInWindow,
   WINDOWS,
   type WindowSpec,
 } from './metrics.windows.js';
-
-const second = (ms: number) => Math.floor(ms / 1000);
 
 /** Sum of per-second counters over the `n` seconds ending with the current one. */
 function rate(buckets: Map<number, number>, now: number, n: number): number {

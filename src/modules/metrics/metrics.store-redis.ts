@@ -7,6 +7,7 @@ import {
   inWindow,
   LIVE_VIEWER_MS,
   MESSAGE_RATE_SECONDS,
+  second,
   sliceOf,
   slicesInWindow,
   WINDOWS,
@@ -18,7 +19,6 @@ const HLL_SLICE_MS = 5_000;
 /** A process that stops reporting its connections is forgotten after this long. */
 const CONNECTIONS_TTL_MS = 15_000;
 
-const second = (ms: number) => Math.floor(ms / 1000);
 const hllSlice = (ms: number) => Math.floor(ms / HLL_SLICE_MS) * HLL_SLICE_MS;
 
 /** HLL slice starts covering the `span` ending at `now`. */

@@ -43,11 +43,6 @@ export class Ticker {
     this.feeds.clear();
   }
 
-  /** Subscribers of `key` on this process (benchmarks and tests). */
-  subscribers(key: string): number {
-    return this.feeds.get(key)?.subscribers.size ?? 0;
-  }
-
   watch<T>(
     key: string,
     compute: () => Promise<T | null>,

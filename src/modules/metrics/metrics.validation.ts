@@ -1,3 +1,4 @@
+import { userActor } from '../../infra/activity.js';
 import { AppError, badInput } from '../../errors.js';
 import { isId } from '../accounts/index.js';
 import type { TrackEventInput } from './metrics.inputs.js';
@@ -11,7 +12,7 @@ const ANONYMOUS_ID = /^[\w.:-]{8,100}$/;
 
 /** The key events are counted under: the signed-in user, else the client's anonymous id. */
 export function viewerKey(userId: string | undefined, anonymousId: string | null): string | null {
-  if (userId) return `u:${userId}`;
+  if (userId) return userActor(userId);
   if (anonymousId === null) return null;
   if (!ANONYMOUS_ID.test(anonymousId)) {
     throw badInput('x-anonymous-id', 'must be 8 to 100 letters, digits or . _ : -');

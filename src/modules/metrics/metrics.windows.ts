@@ -69,3 +69,6 @@ export const LIVE_VIEWER_MS = 60_000;
 export const ACTIVE_USER_MS = 300_000;
 export const EVENT_RATE_SECONDS = 10;
 export const MESSAGE_RATE_SECONDS = 60;
+
+/** The epoch second of a time in milliseconds: the per-second buckets' key. */
+export const second = (ms: number) => Math.floor(ms / 1000);
