@@ -9,11 +9,14 @@ import type { Em } from '../src/infra/db.js';
 import { Content, ContentKind, ContentStatus } from '../src/modules/content/index.js';
 import { startServer } from '../src/server.js';
 import { gql, percentile } from './support/server-process.js';
+import { startProfile } from './support/profile.js';
 
 /**
  * `npm run bench:recs`: recommendedContents over 10 000 items, 2 000 users and 200 000
  * interactions (topic-clustered tastes, Zipf popularity), on the embedded SQLite database:
  * the model rebuild time and the request latency (HTTP on localhost, one at a time).
+ * `BENCH_TRACE=1` also prints the SQL statements of the signed-in requests by shape;
+ * `BENCH_PROFILE=file.cpuprofile` writes a CPU profile of them (open it in Chrome DevTools).
  */
 const ITEMS = Number(process.env.BENCH_ITEMS ?? 10_000);
 const USERS = Number(process.env.BENCH_USERS ?? 2_000);
@@ -50,7 +53,24 @@ const config = loadConfig({
   NODE_ENV: 'test',
   RECS_REBUILD_INTERVAL_MS: String(24 * 3600_000),
 });
-const server = await startServer(config);
+// Per statement shape (literals stripped): how often and how long, during the timed requests.
+const statements = new Map<string, { n: number; ms: number }>();
+let recording = false;
+let statementCount = 0;
+const server = await startServer(config, {
+  onQuery: (sql, tookMs) => {
+    if (!recording) return;
+    statementCount++;
+    const shape = sql
+      .replace(/'[^']*'/g, '?')
+      .replace(/(\?, )+\?/g, '…')
+      .slice(0, 140);
+    const s = statements.get(shape) ?? { n: 0, ms: 0 };
+    s.n++;
+    s.ms += tookMs ?? 0;
+    statements.set(shape, s);
+  },
+});
 try {
   const tokens: { id: string; token: string }[] = [];
   for (let i = 0; i < SIGNED_IN; i++) {
@@ -147,12 +167,17 @@ try {
       token ?? undefined,
     );
   for (let i = 0; i < 30; i++) await ask(tokens[i % SIGNED_IN]!.token); // warm up
+  const profiler = process.env.BENCH_PROFILE ? await startProfile() : null;
   const personal: number[] = [];
+  recording = true;
   for (let i = 0; i < REQUESTS; i++) {
     const s = performance.now();
     await ask(tokens[i % SIGNED_IN]!.token);
     personal.push(performance.now() - s);
   }
+  recording = false;
+  if (profiler) await profiler.stop(process.env.BENCH_PROFILE!);
+  const personalStatements = statementCount / REQUESTS;
   const anonymous: number[] = [];
   for (let i = 0; i < REQUESTS / 4; i++) {
     const s = performance.now();
@@ -180,6 +205,13 @@ try {
   console.log(
     `| recommendedContents(first: 20), anonymous, p50 / p99 of ${REQUESTS / 4} | ${percentile(anonymous, 50).toFixed(1)} / ${percentile(anonymous, 99).toFixed(1)} ms |`,
   );
+  console.log(`| SQL statements per signed-in request (mean) | ${personalStatements.toFixed(2)} |`);
+  if (process.env.BENCH_TRACE) {
+    console.log('\nSigned-in requests, per statement shape: count per request, mean ms');
+    for (const [shape, { n, ms }] of [...statements].sort((a, b) => b[1].ms - a[1].ms)) {
+      console.log(`${(n / REQUESTS).toFixed(2)}  ${(ms / n).toFixed(2)} ms  ${shape}`);
+    }
+  }
 } finally {
   await server.close();
   rmSync(dir, { recursive: true, force: true });

@@ -26,8 +26,8 @@ export { MAX_SUBSCRIPTIONS_PER_CONNECTION } from './ws.js';
 
 export interface StartOptions {
   logger?: Logger;
-  /** Sees every SQL statement (tests and benchmarks count them). */
-  onQuery?: (sql: string) => void;
+  /** Sees every SQL statement and its time in ms (tests and benchmarks count and time them). */
+  onQuery?: (sql: string, tookMs?: number) => void;
 }
 
 /** A running Marquee server: HTTP and graphql-ws on one port, path `/graphql`. */

@@ -26,8 +26,11 @@ const searchSchemaOnly = {
 const SEARCH_ONLY = /search_vector|content_fts/;
 
 export interface DbOptions {
-  /** Called with every SQL statement the ORM runs; used by tests and benchmarks to count them. */
-  onQuery?: (sql: string) => void;
+  /**
+   * Called with every SQL statement the ORM runs and how long it took (ms, when the driver
+   * reports it); used by tests and benchmarks to count and time them.
+   */
+  onQuery?: (sql: string, tookMs?: number) => void;
   entities: NonNullable<Options['entities']>;
 }
 
@@ -95,12 +98,12 @@ export function ormOptions(config: Config, opts: DbOptions): Options {
 class QueryCountingLogger extends DefaultLogger {
   constructor(
     options: LoggerOptions,
-    private readonly onQuery: (sql: string) => void,
+    private readonly onQuery: (sql: string, tookMs?: number) => void,
   ) {
     super({ ...options, writer: () => undefined });
   }
   override logQuery(context: Parameters<DefaultLogger['logQuery']>[0]): void {
-    this.onQuery(context.query);
+    this.onQuery(context.query, context.took);
   }
 }
 

@@ -109,6 +109,38 @@ for (const target of targets()) {
       );
     });
 
+    it('should recommend more from the authors a viewer engages with, published only', async () => {
+      const poet = await newUser('poet');
+      const sonnet = await article(
+        poet.client,
+        'Sonnet for a rainy harbour',
+        'Grey gulls, wet rope.',
+      );
+      const other = await article(
+        poet.client,
+        'Quarterly tax checklist',
+        'Receipts and deadlines.',
+      );
+      const { createContent: draft } = await poet.client.CreateContent({
+        input: { kind: 'ARTICLE', title: 'Unfinished verses', body: 'Not ready.', tags: [] },
+      });
+      const reader = await newUser('reader');
+      await reader.client.LikeContent({ id: sonnet.id });
+      const list = await recs(reader.client);
+      const hit = list.find((r) => r.content.id === other.id);
+      assert.ok(hit, 'the author’s other published piece is recommended');
+      assert.equal(hit.reason, 'FROM_AUTHOR');
+      assert.equal(hit.becauseOf?.id, sonnet.id);
+      assert.match(
+        hit.explanation,
+        /^More from @poet_\d+, whose “Sonnet for a rainy harbour” you liked$/,
+      );
+      assert.equal(
+        list.some((r) => r.content.id === draft.id || r.content.id === sonnet.id),
+        false,
+      );
+    });
+
     it('should recommend what people with the same taste engaged with', async () => {
       const author = await newUser('cf_author');
       const author2 = await newUser('cf_author2');

@@ -47,9 +47,7 @@ export class RecommendationService {
     checkFirst(first);
     const em = actor.em;
     const viewerId = actor.viewer?.id ?? null;
-    const history = viewerId
-      ? await this.history(em, userActor(viewerId))
-      : { weights: new Map(), kinds: new Map() };
+    const history = viewerId ? await this.history(em, userActor(viewerId)) : emptyHistory();
     const pool = new CandidatePool();
     const size = first * 3 + 30;
     const personal = history.weights.size > 0;
@@ -68,30 +66,33 @@ export class RecommendationService {
     pool.add(R.TRENDING, personal ? SOURCE_WEIGHT.trending : 1, await this.trending(em, size));
     pool.add(R.FRESH, personal ? SOURCE_WEIGHT.fresh : 0.6, await this.fresh(em, size));
 
-    // Load only the best few (and what they were recommended because of) in one query;
-    // more only if filtering left too few. Loading every candidate cost most of a request.
+    // Screen the best few with plain rows (status and author), more only if filtering left
+    // too few; entities are loaded for the chosen ones alone. Hydrating every candidate as
+    // an entity cost most of a request.
     const ranked = pool.best(Infinity, (id) => !history.weights.has(id));
-    const contents = new Map<string, Content>();
     const candidates: (Candidate & { authorId: string })[] = [];
     for (let from = 0; from < ranked.length && candidates.length < first * 3;) {
       const batch = ranked.slice(from, (from += first * 4));
-      const ids = batch.flatMap((c) => (c.because ? [c.id, c.because] : [c.id]));
-      for (const [id, c] of await this.published(em, ids)) contents.set(id, c);
+      const authors = await this.publishedAuthors(
+        em,
+        batch.map((c) => c.id),
+      );
       for (const c of batch) {
-        const content = contents.get(c.id);
-        if (content && content.author.id !== viewerId)
-          candidates.push({ ...c, authorId: content.author.id });
+        const authorId = authors.get(c.id);
+        if (authorId !== undefined && authorId !== viewerId) candidates.push({ ...c, authorId });
       }
     }
     const chosen = diversify(candidates.slice(0, first * 3), first, (a, b) =>
       this.text.index.similarity(a, b),
     );
-    const missing = chosen.flatMap((c) =>
-      c.because && !contents.has(c.because) ? [c.because] : [],
+    const contents = await this.published(
+      em,
+      chosen.flatMap((c) => (c.because ? [c.id, c.because] : [c.id])),
     );
-    for (const [id, c] of await this.published(em, missing)) contents.set(id, c);
-    return chosen.map((c) => {
-      const content = contents.get(c.id)!;
+    // Unpublished between the screening and now: left out rather than shown.
+    return chosen.flatMap((c) => {
+      const content = contents.get(c.id);
+      if (!content) return [];
       const source = c.because ? (contents.get(c.because) ?? null) : null;
       return {
         content,
@@ -133,14 +134,13 @@ export class RecommendationService {
         [viewerKey],
       );
     const now = Date.now();
-    const weights = new Map<string, number>();
-    const kinds = new Map<string, number>();
+    const history = emptyHistory();
     for (const r of rows) {
       // Every engaged content is excluded, even after an unlike: the viewer has seen it.
-      weights.set(r.content_id, Math.max(decayed(Number(r.score), now), 1e-6));
-      kinds.set(r.content_id, Number(r.kinds));
+      history.weights.set(r.content_id, Math.max(decayed(Number(r.score), now), 1e-6));
+      history.kinds.set(r.content_id, Number(r.kinds));
     }
-    return { weights, kinds };
+    return history;
   }
 
   private collaborative(history: Map<string, number>, limit: number): Vote[] {
@@ -161,34 +161,57 @@ export class RecommendationService {
 
   /** Newest published content of the authors behind the viewer's profile. */
   private async fromAuthors(em: Em, profile: Map<string, number>, limit: number): Promise<Vote[]> {
-    const engaged = await em.find(
-      Content,
-      { id: { $in: [...profile.keys()] } },
-      { fields: ['id', 'author'] },
-    );
-    const byAuthor = new Map<string, { weight: number; because: string }>();
-    for (const c of engaged) {
-      const w = profile.get(c.id)!;
-      const a = byAuthor.get(c.author.id);
-      if (!a || w > a.weight)
-        byAuthor.set(c.author.id, { weight: w + (a?.weight ?? 0), because: c.id });
-      else a.weight += w;
+    const engaged = [...profile.keys()];
+    // Plain rows here and below (no entities): these are only candidates.
+    const authorOf = await em
+      .getConnection()
+      .execute<{ id: string; author_id: string }[]>(
+        `select id, author_id from contents where id in (${marks(engaged)})`,
+        engaged,
+      );
+    const byAuthor = new Map<
+      string,
+      { weight: number; because: string; top: number; engaged: number }
+    >();
+    for (const { id, author_id: author } of authorOf) {
+      const w = profile.get(id)!;
+      const a = byAuthor.get(author);
+      if (!a) byAuthor.set(author, { weight: w, because: id, top: w, engaged: 1 });
+      else {
+        a.weight += w;
+        a.engaged++;
+        if (w > a.top) Object.assign(a, { because: id, top: w });
+      }
     }
     if (!byAuthor.size) return [];
-    const authors = [...byAuthor].sort((a, b) => b[1].weight - a[1].weight).slice(0, MAX_AUTHORS);
-    const recent = await em.fork().find(
-      Content,
-      {
-        author: { $in: authors.map(([id]) => id) },
-        status: ContentStatus.PUBLISHED,
-        id: { $nin: [...profile.keys()] },
-      },
-      // listedAt is the publication time of published content, and (author, listedAt) is indexed.
-      { orderBy: { listedAt: 'desc', id: 'desc' }, limit, fields: ['id', 'author'] },
-    );
-    return recent.map((c, rank) => {
-      const a = byAuthor.get(c.author.id)!;
-      return { id: c.id, score: a.weight / (1 + rank / 10), because: a.because };
+    const authors = [...byAuthor.keys()]
+      .sort((a, b) => byAuthor.get(b)!.weight - byAuthor.get(a)!.weight)
+      .slice(0, MAX_AUTHORS);
+    // Each author's newest, read through the (author_id, listed_at) index one author at a time
+    // (listed_at is the publication time of published content): an `in` over all of them
+    // sorts every row of those authors, and with `status = ?` SQLite walks the status index.
+    // Engaged and unpublished ones are dropped here, so read as many more as the profile
+    // holds of that author, plus a few.
+    const perAuthor = Math.ceil(limit / authors.length) + 5;
+    const recent = await em
+      .getConnection()
+      .execute<{ id: string; author_id: string; status: string }[]>(
+        authors
+          .map(
+            (_, n) =>
+              `select * from (select id, author_id, status from contents where author_id = ? ` +
+              `order by listed_at desc, id desc limit ?) as a${n}`,
+          )
+          .join(' union all '),
+        authors.flatMap((id) => [id, perAuthor + byAuthor.get(id)!.engaged]),
+      );
+    const rank = new Map<string, number>();
+    return recent.flatMap((c) => {
+      if (profile.has(c.id) || c.status !== ContentStatus.PUBLISHED) return [];
+      const a = byAuthor.get(c.author_id)!;
+      const r = rank.get(c.author_id) ?? 0;
+      rank.set(c.author_id, r + 1);
+      return { id: c.id, score: a.weight / (1 + r / 10), because: a.because };
     });
   }
 
@@ -228,6 +251,22 @@ export class RecommendationService {
     return recent.map((c, rank) => ({ id: c.id, score: 1 / (1 + rank / 5), because: null }));
   }
 
+  /** Author of each published content among `ids` (readable by anyone), from plain rows. */
+  private async publishedAuthors(em: Em, ids: string[]): Promise<Map<string, string>> {
+    if (!ids.length) return new Map();
+    // By id only, status checked here: given `status = ?` too, SQLite's planner walks the
+    // status index (every published row) instead of looking the ids up.
+    const rows = await em
+      .getConnection()
+      .execute<{ id: string; author_id: string; status: string }[]>(
+        `select id, author_id, status from contents where id in (${marks(ids)})`,
+        ids,
+      );
+    return new Map(
+      rows.filter((r) => r.status === ContentStatus.PUBLISHED).map((r) => [r.id, r.author_id]),
+    );
+  }
+
   /** The published contents among `ids` (readable by anyone), with their authors loaded. */
   private async published(em: Em, ids: string[]): Promise<Map<string, Content>> {
     if (!ids.length) return new Map();
@@ -241,6 +280,11 @@ export class RecommendationService {
     return new Map(found.filter((c) => c.status === ContentStatus.PUBLISHED).map((c) => [c.id, c]));
   }
 }
+
+const emptyHistory = (): History => ({ weights: new Map(), kinds: new Map() });
+
+/** `?, ?, …` for a list of bound values. */
+const marks = (values: unknown[]) => values.map(() => '?').join(', ');
 
 function checkFirst(first: number): void {
   if (!Number.isInteger(first) || first < 1 || first > MAX_RECOMMENDATIONS) {
