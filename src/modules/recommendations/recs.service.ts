@@ -23,6 +23,13 @@ const MAX_AUTHORS = 10;
 /** The history items that shape a profile: the viewer's strongest recent engagement. */
 const PROFILE_ITEMS = 50;
 
+interface Shared {
+  /** When the newest computation started. */
+  at: number;
+  value: Vote[] | null;
+  pending: Promise<Vote[]> | null;
+}
+
 interface History {
   weights: Map<string, number>;
   kinds: Map<string, number>;
@@ -152,7 +159,8 @@ export class RecommendationService {
       if (i !== undefined) known.set(i, w);
     }
     if (!known.size) return [];
-    return recommendForHistory(m.model, known, new Set(known.keys()), limit).map((r) => ({
+    // History items are never returned: nothing else to exclude.
+    return recommendForHistory(m.model, known, NONE, limit).map((r) => ({
       id: m.items[r.item]!,
       score: r.score,
       because: r.because === null ? null : m.items[r.because]!,
@@ -215,16 +223,28 @@ export class RecommendationService {
     });
   }
 
-  private readonly shared = new Map<string, { at: number; votes: Promise<Vote[]> }>();
+  private readonly shared = new Map<string, Shared>();
 
-  /** Lists that are the same for every viewer, computed at most once per second per process. */
+  /**
+   * Lists that are the same for every viewer, computed at most once per second per process.
+   * Once a list exists, requests never wait for it: an expired one is served while its
+   * successor is computed (so no request pays for the recomputation).
+   */
   private once(key: string, compute: () => Promise<Vote[]>): Promise<Vote[]> {
-    const hit = this.shared.get(key);
-    if (hit && Date.now() - hit.at < SHARED_TTL_MS) return hit.votes;
-    const votes = compute();
-    this.shared.set(key, { at: Date.now(), votes });
-    votes.catch(() => this.shared.delete(key));
-    return votes;
+    let entry = this.shared.get(key);
+    if (!entry) this.shared.set(key, (entry = { at: 0, value: null, pending: null }));
+    const e = entry;
+    if (!e.pending && Date.now() - e.at >= SHARED_TTL_MS) {
+      e.at = Date.now();
+      const pending = compute();
+      e.pending = pending;
+      pending.then(
+        (value) => Object.assign(e, { value, pending: null }),
+        // Failed: the next request tries again (and one with no list yet sees the error).
+        () => Object.assign(e, { at: 0, pending: null }),
+      );
+    }
+    return e.value ? Promise.resolve(e.value) : e.pending!;
   }
 
   private trending(em: Em, limit: number): Promise<Vote[]> {
@@ -282,6 +302,8 @@ export class RecommendationService {
 }
 
 const emptyHistory = (): History => ({ weights: new Map(), kinds: new Map() });
+
+const NONE: ReadonlySet<number> = new Set();
 
 /** `?, ?, …` for a list of bound values. */
 const marks = (values: unknown[]) => values.map(() => '?').join(', ');

@@ -30,6 +30,8 @@ export function topK(
   };
   for (let c = 0; c < count; c++) {
     const index = candidates[c]!;
+    // The cheap comparison first: most candidates lose to the worst kept one.
+    if (heap.length >= k && !below(heap[0]!, index)) continue;
     if (!accept(index)) continue;
     if (heap.length < k) {
       heap.push(index);
@@ -40,7 +42,7 @@ export function topK(
         [heap[i], heap[parent]] = [heap[parent]!, heap[i]!];
         i = parent;
       }
-    } else if (below(heap[0]!, index)) {
+    } else {
       heap[0] = index;
       siftDown(0);
     }
