@@ -45,7 +45,13 @@ function synthetic(): Interaction[] {
     // Half the engagement stays inside the user's taste group (items ≡ group mod groups).
     let item = draw();
     if (random() < 0.5) item = item - (item % groups) + (user % groups);
-    out.push({ user, item: Math.min(item, ITEMS - 1), weight: 1 + Math.floor(random() * 3) });
+    // One interaction a minute, as serving passes each engagement's time (the time kernel).
+    out.push({
+      user,
+      item: Math.min(item, ITEMS - 1),
+      weight: 1 + Math.floor(random() * 3),
+      at: Date.UTC(2026, 0, 1) + n * 60_000,
+    });
   }
   return out;
 }

@@ -145,8 +145,8 @@ export class ModelStore {
   ): Promise<{ items: string[]; interactions: Interaction[]; users: number }> {
     const rows = await em
       .getConnection()
-      .execute<{ viewer_key: string; content_id: string; score: number }[]>(
-        'select viewer_key, content_id, score from rec_engagements',
+      .execute<{ viewer_key: string; content_id: string; score: number; last_at: number }[]>(
+        'select viewer_key, content_id, score, last_at from rec_engagements',
       );
     const now = Date.now();
     const users = new Map<string, number>();
@@ -159,7 +159,8 @@ export class ModelStore {
       if (user === undefined) users.set(r.viewer_key, (user = users.size));
       let item = items.get(r.content_id);
       if (item === undefined) items.set(r.content_id, (item = items.size));
-      interactions.push({ user, item, weight });
+      // The latest engagement's time: the model counts pairs engaged close together more.
+      interactions.push({ user, item, weight, at: Number(r.last_at) });
     }
     return { items: [...items.keys()], interactions, users: users.size };
   }

@@ -50,9 +50,16 @@ export function itemKnn(shrink: number, k: number) {
 export const rp3beta = (alpha: number, beta: number, neighbours = 200) =>
   itemModel({ easeItems: 0, alpha, beta, neighbours, tailWeight: 1 });
 
-/** Plain EASE over the most engaged items, no denoising, penalty or tail rows. */
+/** Plain EASE over the most engaged items, no denoising, penalty, tail rows or time kernel. */
 export const plainEase = (easeItems: number, easeLambda: number) =>
-  itemModel({ easeItems, easeLambda, easeDropout: 0, popularityPenalty: 0, tailWeight: 0 });
+  itemModel({
+    easeItems,
+    easeLambda,
+    easeDropout: 0,
+    popularityPenalty: 0,
+    tailWeight: 0,
+    timeScaleHours: 0,
+  });
 
 /** What `npm run eval:recs` compares; the values come from `--tune` on the validation split. */
 export const candidates: Candidate[] = [
@@ -65,5 +72,10 @@ export const candidates: Candidate[] = [
   { name: 'ItemKNN (cosine, shrink 10, k = 50)', role: 'candidate', build: itemKnn(10, 50) },
   { name: 'RP3beta (α 0.8, β 0.4)', role: 'candidate', build: rp3beta(0.8, 0.4) },
   { name: 'EASE (1 000 items, λ 500)', role: 'candidate', build: plainEase(1000, 500) },
+  {
+    name: 'Marquee without the time kernel',
+    role: 'candidate',
+    build: itemModel({ timeScaleHours: 0 }),
+  },
   { name: 'Marquee (serving defaults)', role: 'marquee', build: itemModel({}) },
 ];

@@ -13,7 +13,10 @@ export function ratingsPath(): string {
 export interface Ratings {
   nItems: number;
   nUsers: number;
-  /** Every rating as implicit feedback of weight 1, items renumbered densely. */
+  /**
+   * Every rating as implicit feedback of weight 1, items renumbered densely, `at` the
+   * rating's time (the file's seconds, as epoch milliseconds).
+   */
   interactions: Interaction[];
 }
 
@@ -25,13 +28,13 @@ export async function loadRatings(path = ratingsPath()): Promise<Ratings> {
   const interactions: Interaction[] = [];
   for (const line of text.split('\n').slice(1)) {
     if (!line.trim()) continue;
-    const [userId, movieId] = line.split(',');
+    const [userId, movieId, , timestamp] = line.split(',');
     const user = Number(userId);
     const movie = Number(movieId);
     let item = items.get(movie);
     if (item === undefined) items.set(movie, (item = items.size));
     users.add(user);
-    interactions.push({ user, item, weight: 1 });
+    interactions.push({ user, item, weight: 1, at: Number(timestamp) * 1000 });
   }
   return { nItems: items.size, nUsers: users.size, interactions };
 }

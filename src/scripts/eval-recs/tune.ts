@@ -7,7 +7,9 @@ const grid = <T>(axes: T[][]): T[][] =>
 
 /**
  * The hyperparameter grid `--tune` runs on the validation splits (carved out of the
- * training data): a few values per axis around the literature's defaults.
+ * training data): a few values per axis around the literature's defaults. The EASE rows
+ * vary one group of options with the others at their defaults: regularisation, penalty and
+ * tail first, then the time kernel.
  */
 export function tuningGrid(): Candidate[] {
   const out: Candidate[] = [];
@@ -40,6 +42,19 @@ export function tuningGrid(): Candidate[] {
     [0, 1],
   ])) {
     const o = { easeLambda, easeDropout, popularityPenalty, tailWeight };
+    out.push({ name: `EASE ${JSON.stringify(o)}`, role: 'candidate', build: marquee(o) });
+  }
+  // The time kernel (the other options at their defaults); timeScaleHours 0 is no kernel.
+  out.push({
+    name: 'EASE {"timeScaleHours":0}',
+    role: 'candidate',
+    build: marquee({ timeScaleHours: 0 }),
+  });
+  for (const [timeScaleHours, timeFloor] of grid([
+    [0.05, 0.1, 0.5, 4],
+    [0.1, 0.25, 0.5],
+  ])) {
+    const o = { timeScaleHours, timeFloor };
     out.push({ name: `EASE ${JSON.stringify(o)}`, role: 'candidate', build: marquee(o) });
   }
   return out;

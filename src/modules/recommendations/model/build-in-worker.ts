@@ -39,6 +39,11 @@ export function buildItemModelInWorker(
     );
     const packed = packInteractions(interactions);
     const request: BuildRequest = { nItems, ...packed, options };
-    worker.postMessage(request, [packed.users.buffer, packed.items.buffer, packed.weights.buffer]);
+    worker.postMessage(request, [
+      packed.users.buffer,
+      packed.items.buffer,
+      packed.weights.buffer,
+      packed.times.buffer,
+    ]);
   });
 }

@@ -1,15 +1,16 @@
 import type { Interaction, ItemModel, ItemModelOptions } from './model.types.js';
 
 /**
- * What crosses the worker boundary: interactions as three parallel typed arrays (one
- * transfer instead of structured-cloning 200 000 objects), the model back with its buffers
- * transferred.
+ * What crosses the worker boundary: interactions as four parallel typed arrays (one
+ * transfer instead of structured-cloning 200 000 objects; NaN in `times` for no `at`), the
+ * model back with its buffers transferred.
  */
 export interface BuildRequest {
   nItems: number;
   users: Float64Array;
   items: Uint32Array;
   weights: Float64Array;
+  times: Float64Array;
   options: Partial<ItemModelOptions>;
 }
 
@@ -19,16 +20,24 @@ export function packInteractions(interactions: Interaction[]) {
   const users = new Float64Array(interactions.length);
   const items = new Uint32Array(interactions.length);
   const weights = new Float64Array(interactions.length);
+  const times = new Float64Array(interactions.length);
   interactions.forEach((x, i) => {
     users[i] = x.user;
     items[i] = x.item;
     weights[i] = x.weight;
+    times[i] = x.at ?? NaN;
   });
-  return { users, items, weights };
+  return { users, items, weights, times };
 }
 
-export function unpackInteractions(r: Pick<BuildRequest, 'users' | 'items' | 'weights'>) {
-  return Array.from(r.users, (user, i) => ({ user, item: r.items[i]!, weight: r.weights[i]! }));
+export function unpackInteractions(
+  r: Pick<BuildRequest, 'users' | 'items' | 'weights' | 'times'>,
+): Interaction[] {
+  return Array.from(r.users, (user, i) => {
+    const x: Interaction = { user, item: r.items[i]!, weight: r.weights[i]! };
+    if (!Number.isNaN(r.times[i]!)) x.at = r.times[i]!;
+    return x;
+  });
 }
 
 /** The model's buffers, to transfer rather than copy. */

@@ -2,12 +2,14 @@
  * One user's implicit feedback on one item. `weight` must be positive; several rows for
  * the same (user, item) pair are summed by {@link buildItemModel}, so a caller may pass raw
  * events. `user` is any integer id (it need not be dense); `item` is an index in
- * `[0, nItems)`.
+ * `[0, nItems)`. `at` (optional) is when it happened, in epoch milliseconds; of several
+ * rows for one pair the latest counts. See {@link ItemModelOptions.timeScaleHours}.
  */
 export interface Interaction {
   user: number;
   item: number;
   weight: number;
+  at?: number;
 }
 
 /**
@@ -58,6 +60,19 @@ export interface ItemModelOptions {
    * typical top weight is matched to EASE's first. 0 leaves tail items without neighbours.
    */
   tailWeight: number;
+  /**
+   * Time-aware co-occurrence in the EASE Gram matrix: a user's pair of items counts
+   * `timeFloor + (1 − timeFloor)·exp(−|Δt| / τ)` times, τ this many hours and Δt the gap
+   * between the two interactions' `at` (a positive-definite kernel, so the Gram matrix stays
+   * PSD). Items engaged with in one session are more related than items a month apart.
+   * 0, or interactions without `at`, count every pair fully (the model without times).
+   * Validation on MovieLens (mean NDCG@10 of three splits): 0.2060 without the kernel;
+   * τ 0.1 h (6 min) 0.2213 with floor 0.1, 0.2207 with 0.25, 0.2191 with 0.5; τ 0.05 h
+   * 0.2205, τ 0.5 h 0.2192, τ 4 h 0.2128 (floor 0.1). Costs one `exp` per co-occurrence.
+   */
+  timeScaleHours: number;
+  /** The weight, in [0, 1], of a pair far apart in time; 1 disables the time kernel. */
+  timeFloor: number;
 }
 
 /**
@@ -70,6 +85,11 @@ export interface FeedbackMatrix {
   userOffsets: Uint32Array;
   userItems: Uint32Array;
   userWeights: Float64Array;
+  /**
+   * When each (user, item) happened (epoch ms, the latest of its rows), aligned with
+   * `userItems`; NaN where unknown. Absent when no interaction had a time.
+   */
+  userTimes?: Float64Array;
   itemOffsets: Uint32Array;
   itemUsers: Uint32Array;
   itemWeights: Float64Array;
