@@ -45,11 +45,13 @@ export class TextStore {
   }
 
   private async load(em: Em): Promise<void> {
-    let after = '';
+    let after: string | null = null;
     for (;;) {
+      // No lower bound on the first page: PostgreSQL's uuid has no '' to start after.
+      const from: { id?: { $gt: string } } = after === null ? {} : { id: { $gt: after } };
       const page = await em.find(
         Content,
-        { status: ContentStatus.PUBLISHED, id: { $gt: after } },
+        { status: ContentStatus.PUBLISHED, ...from },
         { fields: ['id', 'title', 'body', 'tags'], orderBy: { id: 'asc' }, limit: PAGE },
       );
       for (const c of page) this.index.add(c.id, { title: c.title, body: c.body, tags: c.tags });

@@ -32,8 +32,9 @@ export const defaultItemModelOptions: Readonly<ItemModelOptions> = Object.freeze
  * before times existed. Duplicate (user, item) rows are summed. Deterministic: the same
  * interactions in any order give the same model.
  *
- * Cost: Σ_u |items(u)|² for the co-occurrences (one `exp` each with times) plus about easeItems³/2 multiply-adds for the
- * EASE inverse (≈ 1–2 s for 1 000 items on one core, 8 easeItems² bytes transiently);
+ * Cost: Σ_u |items(u)|² for the co-occurrences (one `exp` each with times) plus about
+ * easeItems³/2 multiply-adds for the EASE inverse (≈ 1–2 s for 1 000 items on one core,
+ * 8 easeItems² bytes transiently);
  * the result takes `nItems × neighbours × 8` bytes. Synchronous and CPU-bound: serving
  * runs it through {@link buildItemModelInWorker}.
  */
