@@ -169,14 +169,26 @@ export class RecommendationService {
 
   /** Newest published content of the authors behind the viewer's profile. */
   private async fromAuthors(em: Em, profile: Map<string, number>, limit: number): Promise<Vote[]> {
-    const engaged = [...profile.keys()];
-    // Plain rows here and below (no entities): these are only candidates.
-    const authorOf = await em
-      .getConnection()
-      .execute<{ id: string; author_id: string }[]>(
-        `select id, author_id from contents where id in (${marks(engaged)})`,
-        engaged,
+    // Authors from the text store (it knows every published content's); the database only
+    // for what it has not seen (e.g. archived before this process started). Plain rows here
+    // and below, no entities: these are only candidates.
+    const authorOf: { id: string; author_id: string }[] = [];
+    const unknown: string[] = [];
+    for (const id of profile.keys()) {
+      const author = this.text.authorOf(id);
+      if (author) authorOf.push({ id, author_id: author });
+      else unknown.push(id);
+    }
+    if (unknown.length) {
+      authorOf.push(
+        ...(await em
+          .getConnection()
+          .execute<{ id: string; author_id: string }[]>(
+            `select id, author_id from contents where id in (${marks(unknown)})`,
+            unknown,
+          )),
       );
+    }
     const byAuthor = new Map<
       string,
       { weight: number; because: string; top: number; engaged: number }

@@ -2,7 +2,7 @@ import type { Em } from '../../infra/db.js';
 import type { Logger } from '../../infra/logger.js';
 import type { PubSub } from '../../infra/pubsub.js';
 import { Content, CONTENT_PUBLISHED, ContentStatus } from '../content/index.js';
-import { TextIndex } from './model/index.js';
+import { TextIndex, type TextDocument } from './model/index.js';
 
 const PAGE = 1000;
 
@@ -11,10 +11,12 @@ const PAGE = 1000;
  * database at start (in pages, yielding between them), and extended the moment content
  * is published on any process (the content.published event), so new content has
  * neighbours before anyone engaged with it. Archived or deleted content stays in the
- * index until the next start: serving filters by what is readable now.
+ * index until the next start: serving filters by what is readable now. Also remembers each
+ * indexed content's author (which never changes), so serving need not ask the database.
  */
 export class TextStore {
   readonly index = new TextIndex();
+  private readonly authors = new Map<string, string>();
   private stopListening?: () => Promise<unknown>;
   private stopped = false;
 
@@ -29,7 +31,7 @@ export class TextStore {
     const following = this.pubsub.listen(CONTENT_PUBLISHED).then(async (events) => {
       this.stopListening = async () => events.return?.();
       if (this.stopped) await events.return?.();
-      for await (const e of events) this.index.add(e.content.id, e.content);
+      for await (const e of events) this.add(e.content.id, e.content.authorId, e.content);
     });
     following.catch((err: unknown) =>
       this.logger.error({ err }, 'the content similarity index stopped following publications'),
@@ -37,6 +39,16 @@ export class TextStore {
     await this.load(fork()).catch((err: unknown) =>
       this.logger.error({ err }, 'building the content similarity index failed'),
     );
+  }
+
+  /** The author of a content indexed here; undefined for content this process has not seen. */
+  authorOf(contentId: string): string | undefined {
+    return this.authors.get(contentId);
+  }
+
+  private add(id: string, authorId: string, doc: TextDocument): void {
+    this.index.add(id, doc);
+    this.authors.set(id, authorId);
   }
 
   async stop(): Promise<void> {
@@ -52,9 +64,15 @@ export class TextStore {
       const page = await em.find(
         Content,
         { status: ContentStatus.PUBLISHED, ...from },
-        { fields: ['id', 'title', 'body', 'tags'], orderBy: { id: 'asc' }, limit: PAGE },
+        {
+          fields: ['id', 'title', 'body', 'tags', 'author'],
+          orderBy: { id: 'asc' },
+          limit: PAGE,
+        },
       );
-      for (const c of page) this.index.add(c.id, { title: c.title, body: c.body, tags: c.tags });
+      for (const c of page) {
+        this.add(c.id, c.author.id, { title: c.title, body: c.body, tags: c.tags });
+      }
       em.clear();
       if (page.length < PAGE) return;
       after = page.at(-1)!.id;
