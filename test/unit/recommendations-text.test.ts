@@ -105,6 +105,20 @@ describe('TextIndex', () => {
     ]);
   });
 
+  it('should compare two documents by cosine, symmetric, 0 for unknown ones', () => {
+    const similarity = corpus().similarityFunction();
+    const self = similarity('sourdough', 'sourdough');
+    assert.ok(Math.abs(self - 1) < 1e-9, `a document is its own cosine 1, not ${self}`);
+    const close = similarity('sourdough', 'baguette');
+    const far = similarity('sourdough', 'rust');
+    assert.ok(close > far, `${close} > ${far}`);
+    assert.equal(similarity('baguette', 'sourdough'), close);
+    assert.equal(similarity('sourdough', 'missing'), 0);
+    // The top result of similar() agrees with the pairwise cosine.
+    const [top] = corpus().similar('sourdough', 1);
+    assert.ok(Math.abs(top!.score - similarity('sourdough', top!.id)) < 1e-9);
+  });
+
   it('should take a new document at once, forget a removed one and survive JSON', () => {
     const index = corpus();
     index.add('ciabatta', {

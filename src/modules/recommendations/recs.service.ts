@@ -89,8 +89,10 @@ export class RecommendationService {
         if (authorId !== undefined && authorId !== viewerId) candidates.push({ ...c, authorId });
       }
     }
-    const chosen = diversify(candidates.slice(0, first * 3), first, (a, b) =>
-      this.text.index.similarity(a, b),
+    const chosen = diversify(
+      candidates.slice(0, first * 3),
+      first,
+      this.text.index.similarityFunction(),
     );
     const contents = await this.published(
       em,
@@ -167,15 +169,17 @@ export class RecommendationService {
     }));
   }
 
-  /** Newest published content of the authors behind the viewer's profile. */
+  /**
+   * Newest content of the authors behind the viewer's profile, from the text store's author
+   * index; the database only for the authors of content that index has not seen (e.g.
+   * archived before this process started). Only candidates: screened for status later.
+   */
   private async fromAuthors(em: Em, profile: Map<string, number>, limit: number): Promise<Vote[]> {
-    // Authors from the text store (it knows every published content's); the database only
-    // for what it has not seen (e.g. archived before this process started). Plain rows here
-    // and below, no entities: these are only candidates.
+    const index = this.text.authors;
     const authorOf: { id: string; author_id: string }[] = [];
     const unknown: string[] = [];
     for (const id of profile.keys()) {
-      const author = this.text.authorOf(id);
+      const author = index.author(id);
       if (author) authorOf.push({ id, author_id: author });
       else unknown.push(id);
     }
@@ -189,49 +193,29 @@ export class RecommendationService {
           )),
       );
     }
-    const byAuthor = new Map<
-      string,
-      { weight: number; because: string; top: number; engaged: number }
-    >();
+    const byAuthor = new Map<string, { weight: number; because: string; top: number }>();
     for (const { id, author_id: author } of authorOf) {
       const w = profile.get(id)!;
       const a = byAuthor.get(author);
-      if (!a) byAuthor.set(author, { weight: w, because: id, top: w, engaged: 1 });
+      if (!a) byAuthor.set(author, { weight: w, because: id, top: w });
       else {
         a.weight += w;
-        a.engaged++;
         if (w > a.top) Object.assign(a, { because: id, top: w });
       }
     }
-    if (!byAuthor.size) return [];
     const authors = [...byAuthor.keys()]
       .sort((a, b) => byAuthor.get(b)!.weight - byAuthor.get(a)!.weight)
       .slice(0, MAX_AUTHORS);
-    // Each author's newest, read through the (author_id, listed_at) index one author at a time
-    // (listed_at is the publication time of published content): an `in` over all of them
-    // sorts every row of those authors, and with `status = ?` SQLite walks the status index.
-    // Engaged and unpublished ones are dropped here, so read as many more as the profile
-    // holds of that author, plus a few.
-    const perAuthor = Math.ceil(limit / authors.length) + 5;
-    const recent = await em
-      .getConnection()
-      .execute<{ id: string; author_id: string; status: string }[]>(
-        authors
-          .map(
-            (_, n) =>
-              `select * from (select id, author_id, status from contents where author_id = ? ` +
-              `order by listed_at desc, id desc limit ?) as a${n}`,
-          )
-          .join(' union all '),
-        authors.flatMap((id) => [id, perAuthor + byAuthor.get(id)!.engaged]),
-      );
-    const rank = new Map<string, number>();
-    return recent.flatMap((c) => {
-      if (profile.has(c.id) || c.status !== ContentStatus.PUBLISHED) return [];
-      const a = byAuthor.get(c.author_id)!;
-      const r = rank.get(c.author_id) ?? 0;
-      rank.set(c.author_id, r + 1);
-      return { id: c.id, score: a.weight / (1 + r / 10), because: a.because };
+    const perAuthor = Math.ceil(limit / Math.max(1, authors.length));
+    return authors.flatMap((author) => {
+      const a = byAuthor.get(author)!;
+      return index
+        .newest(author, perAuthor, (id) => profile.has(id))
+        .map((id, rank) => ({
+          id,
+          score: a.weight / (1 + rank / 10),
+          because: a.because,
+        }));
     });
   }
 

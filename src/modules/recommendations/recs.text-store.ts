@@ -3,6 +3,7 @@ import type { Logger } from '../../infra/logger.js';
 import type { PubSub } from '../../infra/pubsub.js';
 import { Content, CONTENT_PUBLISHED, ContentStatus } from '../content/index.js';
 import { TextIndex, type TextDocument } from './model/index.js';
+import { AuthorIndex } from './recs.author-index.js';
 
 const PAGE = 1000;
 
@@ -11,12 +12,12 @@ const PAGE = 1000;
  * database at start (in pages, yielding between them), and extended the moment content
  * is published on any process (the content.published event), so new content has
  * neighbours before anyone engaged with it. Archived or deleted content stays in the
- * index until the next start: serving filters by what is readable now. Also remembers each
- * indexed content's author (which never changes), so serving need not ask the database.
+ * index until the next start: serving filters by what is readable now. `authors` follows
+ * the same content by author.
  */
 export class TextStore {
   readonly index = new TextIndex();
-  private readonly authors = new Map<string, string>();
+  readonly authors = new AuthorIndex();
   private stopListening?: () => Promise<unknown>;
   private stopped = false;
 
@@ -31,7 +32,9 @@ export class TextStore {
     const following = this.pubsub.listen(CONTENT_PUBLISHED).then(async (events) => {
       this.stopListening = async () => events.return?.();
       if (this.stopped) await events.return?.();
-      for await (const e of events) this.add(e.content.id, e.content.authorId, e.content);
+      for await (const { content: c } of events) {
+        this.add(c.id, c.authorId, Date.parse(c.listedAt), c);
+      }
     });
     following.catch((err: unknown) =>
       this.logger.error({ err }, 'the content similarity index stopped following publications'),
@@ -41,14 +44,9 @@ export class TextStore {
     );
   }
 
-  /** The author of a content indexed here; undefined for content this process has not seen. */
-  authorOf(contentId: string): string | undefined {
-    return this.authors.get(contentId);
-  }
-
-  private add(id: string, authorId: string, doc: TextDocument): void {
+  private add(id: string, authorId: string, listedAt: number, doc: TextDocument): void {
     this.index.add(id, doc);
-    this.authors.set(id, authorId);
+    this.authors.add(id, authorId, listedAt);
   }
 
   async stop(): Promise<void> {
@@ -65,13 +63,14 @@ export class TextStore {
         Content,
         { status: ContentStatus.PUBLISHED, ...from },
         {
-          fields: ['id', 'title', 'body', 'tags', 'author'],
+          fields: ['id', 'title', 'body', 'tags', 'author', 'listedAt'],
           orderBy: { id: 'asc' },
           limit: PAGE,
         },
       );
       for (const c of page) {
-        this.add(c.id, c.author.id, { title: c.title, body: c.body, tags: c.tags });
+        const doc = { title: c.title, body: c.body, tags: c.tags };
+        this.add(c.id, c.author.id, c.listedAt.getTime(), doc);
       }
       em.clear();
       if (page.length < PAGE) return;
