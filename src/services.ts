@@ -73,7 +73,7 @@ export function createServices(
     rebuildMs: config.recsRebuildMs,
     pollMs: config.recsPollMs,
   });
-  const recText = new TextStore(infra.pubsub, infra.logger);
+  const recText = new TextStore(infra.pubsub, infra.logger, config.recsPollMs);
   return {
     tokens,
     services: {

@@ -17,10 +17,12 @@ async function article(c: Client, title: string, body: string, tags: string[]) {
 }
 
 for (const target of targets()) {
-  describe(`recommendations after a restart (${target.name})`, () => {
+  describe(`recommendations after a restart, and on another process (${target.name})`, () => {
     let storage: Storage | undefined;
     let running: TestServer | undefined;
+    let other: TestServer | undefined;
     after(async () => {
+      await other?.close();
       await running?.close();
       await storage?.drop();
     });
@@ -73,6 +75,32 @@ for (const target of targets()) {
       const hit = list.find((r) => r.content.id === chess.id);
       assert.equal(hit?.reason, 'COLLABORATIVE');
       assert.equal(hit?.becauseOf?.id, bread.id);
+    });
+
+    it('should index content published on another process, event or not', guard, async () => {
+      // Two servers on one database: with Redis the publication event reaches the other;
+      // without it (the embedded configuration) only the catch-up poll does.
+      other = await bootServer(target, 'recs-restart', {
+        storage,
+        env: { ...afterRestart, RECS_POLL_INTERVAL_MS: '100' },
+      });
+      const writer = await running!.user('writer3');
+      const [a, b] = [
+        await article(writer.client, 'Beekeeping for beginners', 'Hives, bees and honey.', [
+          'bees',
+        ]),
+        await article(writer.client, 'Harvesting honey from hives', 'Bees, frames, honey.', [
+          'bees',
+        ]),
+      ];
+      const anyone = other.client();
+      for (let i = 0; ; i++) {
+        const similar = (await anyone.SimilarContents({ contentId: a.id, first: 3 }))
+          .similarContents;
+        if (similar[0]?.id === b.id) break;
+        assert.ok(i < 50, 'the other process indexed both publications within 5 s');
+        await new Promise((r) => setTimeout(r, 100));
+      }
     });
   });
 }

@@ -1,3 +1,4 @@
+import type { FilterQuery } from '@mikro-orm/core';
 import type { Em } from '../../infra/db.js';
 import type { Logger } from '../../infra/logger.js';
 import type { PubSub } from '../../infra/pubsub.js';
@@ -6,24 +7,36 @@ import { TextIndex, type TextDocument } from './model/index.js';
 import { AuthorIndex } from './recs.author-index.js';
 
 const PAGE = 1000;
+/**
+ * How far before the newest listing seen a catch-up looks: a transaction that commits late,
+ * or another machine's clock, can list content slightly in the past.
+ */
+const CATCH_UP_MARGIN_MS = 60_000;
 
 /**
  * Every published content's words and tags, for content similarity. Built from the
  * database at start (in pages, yielding between them), and extended the moment content
  * is published on any process (the content.published event), so new content has
- * neighbours before anyone engaged with it. Archived or deleted content stays in the
- * index until the next start: serving filters by what is readable now. `authors` follows
- * the same content by author.
+ * neighbours before anyone engaged with it; every `pollMs` it also reads what was listed
+ * since (one indexed query), so a publication whose event was lost (Redis down, or several
+ * processes without Redis) still arrives. Archived or deleted content stays in the index
+ * until the next start: serving filters by what is readable now. `authors` follows the same
+ * content by author.
  */
 export class TextStore {
   readonly index = new TextIndex();
   readonly authors = new AuthorIndex();
   private stopListening?: () => Promise<unknown>;
   private stopped = false;
+  private timer?: NodeJS.Timeout;
+  private catchingUp = false;
+  /** The latest listing time indexed (epoch ms). */
+  private newest = -Infinity;
 
   constructor(
     private readonly pubsub: PubSub,
     private readonly logger: Logger,
+    private readonly pollMs: number,
   ) {}
 
   /** Resolves once the database's content is indexed; following publications starts in the background. */
@@ -39,42 +52,70 @@ export class TextStore {
     following.catch((err: unknown) =>
       this.logger.error({ err }, 'the content similarity index stopped following publications'),
     );
-    await this.load(fork()).catch((err: unknown) =>
+    await this.catchUp(fork()).catch((err: unknown) =>
       this.logger.error({ err }, 'building the content similarity index failed'),
     );
+    this.timer = setInterval(() => {
+      if (this.catchingUp) return;
+      this.catchingUp = true;
+      this.catchUp(fork())
+        .catch((err: unknown) => this.logger.warn({ err }, 'catching up with publications failed'))
+        .finally(() => (this.catchingUp = false));
+    }, this.pollMs);
+    this.timer.unref();
   }
 
   private add(id: string, authorId: string, listedAt: number, doc: TextDocument): void {
     this.index.add(id, doc);
     this.authors.add(id, authorId, listedAt);
+    this.newest = Math.max(this.newest, listedAt);
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
+    clearInterval(this.timer);
     await this.stopListening?.();
   }
 
-  private async load(em: Em): Promise<void> {
-    let after: string | null = null;
+  /**
+   * Indexes published content listed since the newest seen (all of it the first time), in
+   * pages by (listedAt, id), through the (status, listed_at, id) index; content already
+   * indexed is skipped. Returns how many were added.
+   */
+  private async catchUp(em: Em): Promise<number> {
+    const since = Number.isFinite(this.newest) ? new Date(this.newest - CATCH_UP_MARGIN_MS) : null;
+    let cursor: { at: Date; id: string } | null = null;
+    let added = 0;
     for (;;) {
-      // No lower bound on the first page: PostgreSQL's uuid has no '' to start after.
-      const from: { id?: { $gt: string } } = after === null ? {} : { id: { $gt: after } };
+      const from: FilterQuery<Content> = cursor
+        ? {
+            $or: [
+              { listedAt: { $gt: cursor.at } },
+              { listedAt: cursor.at, id: { $gt: cursor.id } },
+            ],
+          }
+        : since
+          ? { listedAt: { $gte: since } }
+          : {};
       const page = await em.find(
         Content,
         { status: ContentStatus.PUBLISHED, ...from },
         {
           fields: ['id', 'title', 'body', 'tags', 'author', 'listedAt'],
-          orderBy: { id: 'asc' },
+          orderBy: { listedAt: 'asc', id: 'asc' },
           limit: PAGE,
         },
       );
       for (const c of page) {
+        if (this.index.has(c.id)) continue;
         const doc = { title: c.title, body: c.body, tags: c.tags };
         this.add(c.id, c.author.id, c.listedAt.getTime(), doc);
+        added++;
       }
       em.clear();
-      if (page.length < PAGE) return;
-      after = page.at(-1)!.id;
+      if (page.length < PAGE || this.stopped) return added;
+      const last: { id: string; listedAt: Date } = page.at(-1)!;
+      cursor = { at: last.listedAt, id: last.id };
       await new Promise((resolve) => setImmediate(resolve));
     }
   }
