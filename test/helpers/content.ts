@@ -97,6 +97,16 @@ export async function published(c: Client, input: Partial<CreateContentInput> = 
   return (await c.PublishContent({ id })).publishContent;
 }
 
+/** The id of a new draft article titled `title`, with the body "About <title>.". */
+export async function draftTitled(c: Client, title: string, tags: string[] = []) {
+  return (await draft(c, { title, body: `About ${title}.`, tags })).id;
+}
+
+/** The id of a new published article titled `title`, with the body "About <title>.". */
+export async function publishedTitled(c: Client, title: string, tags: string[] = []) {
+  return (await published(c, { title, body: `About ${title}.`, tags })).id;
+}
+
 /** Like and comment rows of a content, read straight from the database. */
 export async function rows(contentId: string) {
   const em = fx.t.server.orm.em.fork();

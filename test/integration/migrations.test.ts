@@ -2,7 +2,10 @@ import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { DateTimeType } from '@mikro-orm/core';
 import { dbKind, migrate, schemaDrift } from '../../src/infra/db.js';
+import { User } from '../../src/modules/accounts/index.js';
+import { Comment, Content, Like } from '../../src/modules/content/index.js';
 import { bootServer, type TestServer } from '../helpers/server.js';
 import { targets } from '../helpers/targets.js';
 
@@ -43,6 +46,34 @@ for (const target of targets()) {
         await sql('drop index stray_users_bio_index');
       }
       assert.equal(await schemaDrift(t.server.orm), '');
+    });
+
+    it('should write nothing when flushing entities that did not change', async () => {
+      const ann = await t.user('flush_ann');
+      const { createContent } = await ann.client.CreateContent({
+        input: { kind: 'ARTICLE', title: 'Unchanged', body: 'Nothing to write.', tags: ['x'] },
+      });
+      await ann.client.PublishContent({ id: createContent.id });
+      await ann.client.AddComment({ contentId: createContent.id, body: 'A comment' });
+      await ann.client.LikeContent({ id: createContent.id });
+      const em = t.server.orm.em.fork();
+      const loaded = await Promise.all(
+        [User, Content, Comment, Like].map((entity) => em.find(entity, {})),
+      );
+      assert.ok(loaded.every((rows) => rows.length > 0));
+      t.queries.length = 0;
+      await em.flush();
+      // Before every date became `type: Date`, SQLite rewrote each datetime column here.
+      assert.deepEqual(t.queries, []);
+    });
+
+    it('should map every date property as Date, which compares without spurious changes', () => {
+      const datetimes = Object.values(t.server.orm.getMetadata().getAll()).flatMap((meta) =>
+        meta.props
+          .filter((p) => p.type === 'datetime' || p.customType instanceof DateTimeType)
+          .map((p) => `${meta.className}.${p.name}`),
+      );
+      assert.deepEqual(datetimes, []);
     });
 
     it('should do nothing when migrating again', async () => {

@@ -4,8 +4,9 @@ import { Redis } from 'ioredis';
 import { SignJWT } from 'jose';
 import { CONTENT_ACTIVITY, CONTENT_PUBLISHED } from '../../src/modules/content/index.js';
 import { MAX_SUBSCRIPTIONS_PER_CONNECTION as MAX } from '../../src/server.js';
-import { bootServer, type Client, type TestServer } from '../helpers/server.js';
+import { bootServer, type TestServer } from '../helpers/server.js';
 import { expectCode } from '../helpers/errors.js';
+import { draftTitled as draft, publishedTitled as published } from '../helpers/content.js';
 import { targets } from '../helpers/targets.js';
 import { connect, freePort, Stream } from '../helpers/ws.js';
 
@@ -25,19 +26,6 @@ for (const target of targets()) {
       t = await bootServer(target, 'subs-connection');
     });
     after(() => t.close());
-
-    async function draft(author: Client, title: string, tags: string[] = []) {
-      const { createContent } = await author.CreateContent({
-        input: { kind: 'ARTICLE', title, body: `About ${title}.`, tags },
-      });
-      return createContent.id;
-    }
-
-    async function published(author: Client, title: string, tags: string[] = []) {
-      const id = await draft(author, title, tags);
-      await author.PublishContent({ id });
-      return id;
-    }
 
     // ------------------------------------------------------------ connection auth
 

@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { CONTENT_ACTIVITY, CONTENT_PUBLISHED } from '../../src/modules/content/index.js';
 import { ADMIN_EMAIL, bootServer, type Client, type TestServer } from '../helpers/server.js';
 import { expectCode } from '../helpers/errors.js';
+import { draftTitled as draft, publishedTitled as published } from '../helpers/content.js';
 import { targets } from '../helpers/targets.js';
 import { connect, Stream } from '../helpers/ws.js';
 
@@ -20,19 +21,6 @@ for (const target of targets()) {
       t = await bootServer(target, 'subs-content');
     });
     after(() => t.close());
-
-    async function draft(author: Client, title: string, tags: string[] = []) {
-      const { createContent } = await author.CreateContent({
-        input: { kind: 'ARTICLE', title, body: `About ${title}.`, tags },
-      });
-      return createContent.id;
-    }
-
-    async function published(author: Client, title: string, tags: string[] = []) {
-      const id = await draft(author, title, tags);
-      await author.PublishContent({ id });
-      return id;
-    }
 
     /** Counts contentPublished subscribers now; the function waits for `n` more than that. */
     function morePublishedSubscribers(n: number) {

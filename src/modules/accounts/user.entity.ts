@@ -52,10 +52,10 @@ export class User {
   @Field(() => Role)
   role: Role = Role.USER;
 
-  @Property({ type: 'datetime', length: 3 })
+  @Property({ type: Date, length: 3 })
   @Field(() => Date)
   createdAt: Date = new Date();
 
-  @Property({ type: 'datetime', length: 3, onUpdate: () => new Date() })
+  @Property({ type: Date, length: 3, onUpdate: () => new Date() })
   updatedAt: Date = new Date();
 }

@@ -13,6 +13,6 @@ export class Block {
   @ManyToOne(() => User, { primary: true, ref: true, deleteRule: 'cascade' })
   blocked!: Ref<User>;
 
-  @Property({ type: 'datetime', length: 3 })
+  @Property({ type: Date, length: 3 })
   createdAt: Date = new Date();
 }

@@ -19,11 +19,11 @@ export class ConversationMember {
   @ManyToOne(() => User, { primary: true, ref: true, deleteRule: 'cascade' })
   user!: Ref<User>;
 
-  @Property({ type: 'datetime', length: 3 })
+  @Property({ type: Date, length: 3 })
   @Field(() => Date)
   joinedAt: Date = new Date();
 
-  @Property({ type: 'datetime', length: 3, nullable: true })
+  @Property({ type: Date, length: 3, nullable: true })
   leftAt?: Date | null;
 
   @Property({ type: 'integer', default: 0 })

@@ -34,12 +34,12 @@ export class Conversation {
   @Property({ type: 'string', length: 80, nullable: true, unique: true })
   directKey?: string | null;
 
-  @Property({ type: 'datetime', length: 3 })
+  @Property({ type: Date, length: 3 })
   @Field(() => Date)
   createdAt: Date = new Date();
 
   /** The list position: creation time until the first message, then the latest message's. */
-  @Property({ type: 'datetime', length: 3 })
+  @Property({ type: Date, length: 3 })
   lastMessageAt: Date = new Date();
 
   @Property({ type: 'integer', default: 0 })

@@ -52,15 +52,15 @@ export class Message {
   @Property({ type: 'string', length: 100, nullable: true })
   clientMessageId?: string | null;
 
-  @Property({ type: 'datetime', length: 3 })
+  @Property({ type: Date, length: 3 })
   @Field(() => Date)
   createdAt: Date = new Date();
 
-  @Property({ type: 'datetime', length: 3, nullable: true })
+  @Property({ type: Date, length: 3, nullable: true })
   @Field(() => Date, { nullable: true })
   editedAt?: Date | null;
 
-  @Property({ type: 'datetime', length: 3, nullable: true })
+  @Property({ type: Date, length: 3, nullable: true })
   @Field(() => Date, { nullable: true })
   deletedAt?: Date | null;
 }

@@ -16,6 +16,6 @@ export class Reaction {
   @PrimaryKey({ type: 'string', length: 32 })
   emoji!: string;
 
-  @Property({ type: 'datetime', length: 3 })
+  @Property({ type: Date, length: 3 })
   createdAt: Date = new Date();
 }

@@ -32,7 +32,7 @@ export class Comment {
   @Field(() => String)
   body!: string;
 
-  @Property({ type: 'datetime', length: 3 })
+  @Property({ type: Date, length: 3 })
   @Field(() => Date)
   createdAt: Date = new Date();
 }

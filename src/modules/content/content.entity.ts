@@ -101,22 +101,22 @@ export class Content {
   @ManyToOne(() => User, { ref: true, deleteRule: 'cascade' })
   author!: Ref<User>;
 
-  @Property({ type: 'datetime', length: 3 })
+  @Property({ type: Date, length: 3 })
   @Field(() => Date)
   createdAt: Date = new Date();
 
-  @Property({ type: 'datetime', length: 3 })
+  @Property({ type: Date, length: 3 })
   @Field(() => Date)
   updatedAt: Date = new Date();
 
-  @Property({ type: 'datetime', length: 3, nullable: true })
+  @Property({ type: Date, length: 3, nullable: true })
   @Field(() => Date, {
     nullable: true,
     description: 'Set when published; for SCHEDULED content, the time it will be published.',
   })
   publishedAt?: Date | null;
 
-  @Property({ type: 'datetime', length: 3 })
+  @Property({ type: Date, length: 3 })
   listedAt: Date = new Date();
 
   @Property({ type: 'integer', default: 0 })

@@ -14,6 +14,6 @@ export class Like {
   @ManyToOne(() => Content, { primary: true, ref: true, deleteRule: 'cascade' })
   content!: Ref<Content>;
 
-  @Property({ type: 'datetime', length: 3 })
+  @Property({ type: Date, length: 3 })
   createdAt: Date = new Date();
 }

@@ -54,7 +54,8 @@ export class ModelStore {
     );
     this.timer = setInterval(() => void this.refresh(), this.options.pollMs);
     this.timer.unref();
-    void this.refresh();
+    // Just loaded: only whether a rebuild is due.
+    void this.refresh(false);
   }
 
   stop(): void {
@@ -108,11 +109,11 @@ export class ModelStore {
     }
   }
 
-  private async refresh(): Promise<void> {
+  private async refresh(reload = true): Promise<void> {
     if (this.busy) return;
     this.busy = true;
     try {
-      await this.reload();
+      if (reload) await this.reload();
       if (!this.current || Date.now() - this.current.builtAt >= this.options.rebuildMs)
         await this.rebuild();
     } catch (err) {
