@@ -168,10 +168,8 @@ for (const target of targets()) {
       };
       const short = await measure(2);
       const long = await measure(12);
-      // MikroORM's DataLoader batches references of one entity per tick, and on PostgreSQL two
-      // batches of users sometimes fall into one tick, sometimes not: allow that one statement.
       // An N+1 would add one statement per extra item (10 here).
-      assert.ok(Math.abs(long - short) <= 1, `2 conversations: ${short} statements, 12: ${long}`);
+      assert.equal(long, short, `2 conversations: ${short} statements, 12: ${long}`);
     });
 
     it('should page messages with a fixed number of SQL statements, whatever its length', async () => {
@@ -209,10 +207,8 @@ for (const target of targets()) {
       };
       const short = await measure(2);
       const long = await measure(12);
-      // MikroORM's DataLoader batches references of one entity per tick, and on PostgreSQL two
-      // batches of users sometimes fall into one tick, sometimes not: allow that one statement.
       // An N+1 would add one statement per extra item (10 here).
-      assert.ok(Math.abs(long - short) <= 1, `2 messages: ${short} statements, 12: ${long}`);
+      assert.equal(long, short, `2 messages: ${short} statements, 12: ${long}`);
     });
   });
 }

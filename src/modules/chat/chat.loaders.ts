@@ -28,7 +28,9 @@ export function createChatLoaders(
       const rows = await em.find(
         ConversationMember,
         { conversation: { $in: [...ids] }, leftAt: null },
-        { orderBy: { joinedAt: 'asc', user: 'asc' } },
+        // Users joined in: a separate batch of user references would land in the same tick
+        // as lastMessage's authors or not, depending on timing (one statement more or less).
+        { orderBy: { joinedAt: 'asc', user: 'asc' }, populate: ['user'] },
       );
       return ids.map((id) => rows.filter((m) => m.conversation.id === id));
     }),
@@ -38,9 +40,11 @@ export function createChatLoaders(
       async (conversations) => {
         const started = conversations.filter((c) => c.lastSeq > 0);
         const rows = started.length
-          ? await em.find(Message, {
-              $or: started.map((c) => ({ conversation: c.id, seq: c.lastSeq })),
-            })
+          ? await em.find(
+              Message,
+              { $or: started.map((c) => ({ conversation: c.id, seq: c.lastSeq })) },
+              { populate: ['author'] },
+            )
           : [];
         const byConversation = new Map(rows.map((m) => [m.conversation.id, m]));
         return conversations.map((c) => byConversation.get(c.id) ?? null);
