@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
+import { until } from '../helpers/content.js';
 import { bootServer, type Client, type TestServer } from '../helpers/server.js';
 import { targets, type Storage } from '../helpers/targets.js';
 
@@ -54,12 +55,16 @@ for (const target of targets()) {
       // Wait until the model that knows the co-likes is persisted (rebuilt every 200 ms).
       const probe = await running.user('probe');
       await probe.client.LikeContent({ id: bread.id });
-      for (let i = 0; ; i++) {
-        const list = (await probe.client.RecommendedContents({ first: 10 })).recommendedContents;
-        if (list.some((r) => r.content.id === chess.id && r.reason === 'COLLABORATIVE')) break;
-        assert.ok(i < 100, 'the model learned the co-likes before the restart');
-        await new Promise((r) => setTimeout(r, 100));
-      }
+      await until(
+        'the model to learn the co-likes before the restart',
+        async () => {
+          const list = (await probe.client.RecommendedContents({ first: 10 })).recommendedContents;
+          return (
+            list.some((r) => r.content.id === chess.id && r.reason === 'COLLABORATIVE') || null
+          );
+        },
+        400,
+      );
       await running.close();
 
       running = await bootServer(target, 'recs-restart', { storage, env: afterRestart });
@@ -94,13 +99,10 @@ for (const target of targets()) {
         ]),
       ];
       const anyone = other.client();
-      for (let i = 0; ; i++) {
-        const similar = (await anyone.SimilarContents({ contentId: a.id, first: 3 }))
-          .similarContents;
-        if (similar[0]?.id === b.id) break;
-        assert.ok(i < 50, 'the other process indexed both publications within 5 s');
-        await new Promise((r) => setTimeout(r, 100));
-      }
+      await until('the other process to index both publications', async () => {
+        const { similarContents } = await anyone.SimilarContents({ contentId: a.id, first: 3 });
+        return similarContents[0]?.id === b.id || null;
+      });
     });
   });
 }
