@@ -29,7 +29,8 @@ export class TextStore {
   private stopListening?: () => Promise<unknown>;
   private stopped = false;
   private timer?: NodeJS.Timeout;
-  private catchingUp = false;
+  /** The catch-up in flight, if any: one at a time, and awaited by `stop()`. */
+  private catchingUp: Promise<unknown> | null = null;
   /** The latest listing time indexed (epoch ms). */
   private newest = -Infinity;
 
@@ -57,10 +58,9 @@ export class TextStore {
     );
     this.timer = setInterval(() => {
       if (this.catchingUp) return;
-      this.catchingUp = true;
-      this.catchUp(fork())
+      this.catchingUp = this.catchUp(fork())
         .catch((err: unknown) => this.logger.warn({ err }, 'catching up with publications failed'))
-        .finally(() => (this.catchingUp = false));
+        .finally(() => (this.catchingUp = null));
     }, this.pollMs);
     this.timer.unref();
   }
@@ -75,6 +75,7 @@ export class TextStore {
     this.stopped = true;
     clearInterval(this.timer);
     await this.stopListening?.();
+    await this.catchingUp;
   }
 
   /**
