@@ -6,7 +6,7 @@ import { createFixture, type Fixture } from './fanout/fixture.js';
 import type { Measured, Plan } from './fanout/measure.js';
 import { killStragglers, startMarquee } from './fanout/processes.js';
 import { sqlPerDelivery } from './fanout/sql-probe.js';
-import { postgresRedisStorage, sqliteStorage, type Storage } from './fanout/storage.js';
+import { postgresRedisBackend, sqliteBackend, type Backend } from './support/backends.js';
 import { HEADER, tableRow } from './fanout/table.js';
 
 /**
@@ -61,7 +61,7 @@ const serverEnv = {
 interface Variant {
   processes: number;
   label: string;
-  storage: Storage;
+  storage: Backend;
   fixture?: Fixture;
 }
 
@@ -85,10 +85,10 @@ process.once('SIGINT', killStragglers);
 process.once('exit', killStragglers);
 try {
   if (processCounts.includes(1)) {
-    variants.push({ processes: 1, label: '1 (SQLite)', storage: sqliteStorage() });
+    variants.push({ processes: 1, label: '1 (SQLite)', storage: sqliteBackend() });
   }
   if (processCounts.includes(2)) {
-    const storage = await postgresRedisStorage(
+    const storage = await postgresRedisBackend(
       env.FANOUT_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test',
       env.FANOUT_REDIS_URL || 'redis://127.0.0.1:6379',
     );

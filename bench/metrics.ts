@@ -4,13 +4,11 @@ import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
+import { postgresRedisBackend, sqliteBackend, type Backend } from './support/backends.js';
 import {
   gql,
   percentile,
-  postgresRedisBackend,
-  sqliteBackend,
   startServerProcess,
-  type Backend,
   type ServerProcess,
 } from './support/server-process.js';
 

@@ -6,13 +6,8 @@ import { loadConfig } from '../src/config.js';
 import type { Em } from '../src/infra/db.js';
 import { Content, ContentKind, ContentStatus } from '../src/modules/content/index.js';
 import { startServer } from '../src/server.js';
-import {
-  gql,
-  percentile,
-  postgresRedisBackend,
-  sqliteBackend,
-  type Backend,
-} from './support/server-process.js';
+import { postgresRedisBackend, sqliteBackend, type Backend } from './support/backends.js';
+import { gql, percentile } from './support/server-process.js';
 import { startProfile } from './support/profile.js';
 
 /**

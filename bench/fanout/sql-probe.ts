@@ -3,7 +3,7 @@ import { CHAT_EVENTS } from '../../src/modules/chat/index.js';
 import { CONTENT_ACTIVITY } from '../../src/modules/content/index.js';
 import { startServer } from '../../src/server.js';
 import { createMarqueeClient } from '../../src/sdk/index.js';
-import { sqliteStorage } from './storage.js';
+import { sqliteBackend } from '../support/backends.js';
 
 /**
  * SQL statements the server runs per delivered event, per kind of subscriber: what grows
@@ -22,7 +22,7 @@ export interface SqlFigure {
 }
 
 export async function sqlPerDelivery(): Promise<SqlFigure[]> {
-  const storage = sqliteStorage();
+  const storage = sqliteBackend();
   let statements = 0;
   const config = loadConfig({
     NODE_ENV: 'test',

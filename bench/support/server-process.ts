@@ -1,56 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import pg from 'pg';
-import { Redis } from 'ioredis';
-
-/** Where a benchmark's server keeps its data: the embedded default, or PostgreSQL + Redis. */
-export interface Backend {
-  name: string;
-  env: Record<string, string>;
-  drop(): Promise<void>;
-}
-
-export function sqliteBackend(): Backend {
-  const dir = mkdtempSync(join(tmpdir(), 'marquee-bench-'));
-  return {
-    name: 'SQLite + in-process',
-    env: { DATA_DIR: dir },
-    drop: async () => rmSync(dir, { recursive: true, force: true }),
-  };
-}
-
-/** A fresh PostgreSQL database and Redis prefix, dropped afterwards. */
-export async function postgresRedisBackend(
-  databaseUrl: string,
-  redisUrl: string,
-): Promise<Backend> {
-  const name = `marquee_bench_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: databaseUrl });
-  await admin.connect();
-  await admin.query(`create database "${name}"`);
-  await admin.end();
-  const url = new URL(databaseUrl);
-  url.pathname = `/${name}`;
-  const prefix = `marquee-bench:${name}:`;
-  return {
-    name: 'PostgreSQL + Redis',
-    env: { DATABASE_URL: url.toString(), REDIS_URL: redisUrl, REDIS_PREFIX: prefix },
-    async drop() {
-      const c = new pg.Client({ connectionString: databaseUrl });
-      await c.connect();
-      await c.query(`drop database if exists "${name}" with (force)`);
-      await c.end();
-      const redis = new Redis(redisUrl);
-      const keys = await redis.keys(`${prefix}*`);
-      if (keys.length) await redis.del(...keys);
-      redis.disconnect();
-    },
-  };
-}
+import { resolve } from 'node:path';
 
 export async function freePort(): Promise<number> {
   const server = createServer();

@@ -6,33 +6,35 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 
 /**
- * The benchmark's own data, made for one run and dropped after it (as the tests do, see
- * test/helpers/targets.ts): a SQLite folder, or a PostgreSQL database with a Redis prefix.
+ * Where a benchmark's server keeps its data, made for one run and dropped after it (as the
+ * tests do, see test/helpers/targets.ts): a SQLite folder, or a PostgreSQL database with a
+ * Redis key prefix.
  */
-export interface Storage {
+export interface Backend {
+  name: string;
   /** Server environment that points at this storage. */
   env: Record<string, string>;
   drop(): Promise<void>;
 }
 
-export function sqliteStorage(): Storage {
-  const dir = mkdtempSync(join(tmpdir(), 'marquee-fanout-'));
+export function sqliteBackend(): Backend {
+  const dir = mkdtempSync(join(tmpdir(), 'marquee-bench-'));
   return {
+    name: 'SQLite + in-process',
     env: { DATA_DIR: dir },
-    async drop() {
-      rmSync(dir, { recursive: true, force: true });
-    },
+    drop: async () => rmSync(dir, { recursive: true, force: true }),
   };
 }
 
 /** A fresh database on the server of `adminUrl`, and a fresh key prefix on `redisUrl`. */
-export async function postgresRedisStorage(adminUrl: string, redisUrl: string): Promise<Storage> {
-  const name = `marquee_fanout_${randomBytes(4).toString('hex')}`;
+export async function postgresRedisBackend(adminUrl: string, redisUrl: string): Promise<Backend> {
+  const name = `marquee_bench_${randomBytes(4).toString('hex')}`;
   await withAdmin(adminUrl, (c) => c.query(`create database "${name}"`));
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
-  const prefix = `marquee-fanout:${name}:`;
+  const prefix = `marquee-bench:${name}:`;
   return {
+    name: 'PostgreSQL + Redis',
     env: { DATABASE_URL: url.toString(), REDIS_URL: redisUrl, REDIS_PREFIX: prefix },
     async drop() {
       await withAdmin(adminUrl, (c) => c.query(`drop database if exists "${name}" with (force)`));
