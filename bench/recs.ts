@@ -5,6 +5,7 @@ import { performance } from 'node:perf_hooks';
 import { loadConfig } from '../src/config.js';
 import type { Em } from '../src/infra/db.js';
 import { Content, ContentKind, ContentStatus } from '../src/modules/content/index.js';
+import { recommendations } from '../src/modules/recommendations/index.js';
 import { startServer } from '../src/server.js';
 import { postgresRedisBackend, sqliteBackend, type Backend } from './support/backends.js';
 import { gql, percentile } from './support/server-process.js';
@@ -179,7 +180,7 @@ async function run(backend: Backend): Promise<Figures> {
     startMs = performance.now() - started;
 
     const t0 = performance.now();
-    await server.services.recModels.rebuild();
+    await server.use(recommendations).models.rebuild();
     const rebuildMs = performance.now() - t0;
 
     const ask = (token: string | null) =>

@@ -5,16 +5,14 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { execute, parse, type GraphQLSchema } from 'graphql';
 import { loadConfig } from '../src/config.js';
-import { createContext, type ContextDeps } from '../src/context.js';
+import { assemble, createInfra } from '../src/app.js';
+import { createContext } from '../src/context.js';
+import { entities, features } from '../src/features.js';
 import { initOrm, migrate, type Em } from '../src/infra/db.js';
 import { createLogger } from '../src/infra/logger.js';
-import { PubSub } from '../src/infra/pubsub.js';
-import { memoryRateLimiter } from '../src/infra/rate-limit.js';
-import { entities } from '../src/entities.js';
 import { allow, shield } from 'graphql-shield';
 import { applyMiddleware } from 'graphql-middleware';
 import { buildBareSchema, buildServedSchema, rules } from '../src/schema.js';
-import { createServices } from '../src/services.js';
 import { Role, User } from '../src/modules/accounts/index.js';
 import {
   Content,
@@ -44,20 +42,15 @@ const orm = await initOrm(config, {
     if (counting) statements++;
   },
 });
-const pubsub = PubSub.memory();
+const infra = createInfra(config, logger, orm);
+const pubsub = infra.pubsub;
 
 try {
   await migrate(orm);
   const viewerId = await fixture(orm.em.fork() as Em);
-  const { services, tokens } = createServices(config, {
-    pubsub,
-    limiter: memoryRateLimiter(),
-    logger,
-    fork: () => orm.em.fork() as Em,
-  });
-  const deps: ContextDeps = { orm, tokens, services, logger };
-  const bare = await buildBareSchema(pubsub);
-  const served = await buildServedSchema(pubsub, () => undefined);
+  const app = assemble(features, infra, orm);
+  const bare = await buildBareSchema(pubsub, app.container);
+  const served = await buildServedSchema(pubsub, app.container, () => undefined);
   // For comparison: graphql-shield as it comes, wrapping every field of every type.
   const wrapAll = applyMiddleware(
     bare,
@@ -142,13 +135,13 @@ try {
   console.log(`| SQL statements, contents(first: 50), same selection | ${sql50} |`);
 
   async function run(schema: GraphQLSchema, query: string, viewer: string | null = null) {
-    const contextValue = await createContext(deps, viewer, 'bench', 'local');
+    const contextValue = await createContext(app.contexts, viewer, 'bench', 'local');
     const result = await execute({ schema, document: parse(query), contextValue });
     if (result.errors?.length) throw new Error(result.errors.map((e) => e.message).join('; '));
     return result.data;
   }
 } finally {
-  await pubsub.close();
+  await infra.close();
   await orm.close();
   rmSync(dir, { recursive: true, force: true });
 }

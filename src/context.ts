@@ -1,140 +1,106 @@
 import type { Em, Orm } from './infra/db.js';
 import type { Logger } from './infra/logger.js';
-import { unauthenticated, type AppError } from './errors.js';
-import { User, type AccountsService, type TokenService } from './modules/accounts/index.js';
-import {
-  createContentLoaders,
-  type ContentLiveService,
-  type ContentLoaders,
-  type ContentService,
-} from './modules/content/index.js';
-import {
-  createChatLoaders,
-  type ChatLiveService,
-  type ChatLoaders,
-  type ConversationService,
-  type MessageService,
-  type PresenceService,
-} from './modules/chat/index.js';
-import type { MetricsIngest, MetricsLive, MetricsReader } from './modules/metrics/index.js';
-import type {
-  ModelStore,
-  RecommendationService,
-  TextStore,
-} from './modules/recommendations/index.js';
-
-export interface Services {
-  accounts: AccountsService;
-  content: ContentService;
-  contentLive: ContentLiveService;
-  conversations: ConversationService;
-  messages: MessageService;
-  chatLive: ChatLiveService;
-  presence: PresenceService;
-  metricsIngest: MetricsIngest;
-  metrics: MetricsReader;
-  metricsLive: MetricsLive;
-  recommendations: RecommendationService;
-  recModels: ModelStore;
-  recText: TextStore;
-}
-
-export interface Loaders {
-  content: ContentLoaders;
-  chat: ChatLoaders;
-}
+import { unauthenticated } from './errors.js';
+import { AccountsReason } from './modules/accounts/accounts.errors.js';
+import { User } from './modules/accounts/user.entity.js';
 
 /**
- * What every resolver gets. Over HTTP it lives for one request; over graphql-ws for one
- * subscription, where `renew()` gives each event a fresh EntityManager and loaders.
+ * Per-request loaders, one key per feature. Each feature adds its own key by augmenting
+ * this interface in its `index.ts` (as topics augment `Topics`), and fills it from its
+ * descriptor's `loaders`.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface Loaders {}
+
+/**
+ * What every resolver gets. Over HTTP it lives for one request. Over graphql-ws it lives
+ * for one subscription, and every event gets its own EntityManager and loaders (see
+ * `src/live.ts`): nothing read for one event is served, stale, to the next.
  */
 export interface Context {
   viewer: User | null;
   em: Em;
   loaders: Loaders;
-  services: Services;
   requestId: string;
   clientAddress: string;
   /** The client's own id from the `x-anonymous-id` header: how anonymous clients are counted. */
   anonymousId: string | null;
   logger: Logger;
-  /**
-   * Errors reported beside data: the operation succeeded, but part of the input was
-   * refused (trackEvents' invalid events). Sent in the response's `errors`, at `path`.
-   */
-  partialErrors: { error: AppError; path: string[]; extra: Record<string, unknown> }[];
-  reportPartial(
-    this: Context,
-    error: AppError,
-    path: string[],
-    extra?: Record<string, unknown>,
-  ): void;
-  renew(this: Context): void;
   /** After signing up or in: the rest of the response is resolved for this user. */
   actAs(this: Context, user: User): void;
+  /** After a write (`commit`): the loaders forget what they read before it. */
+  invalidate(this: Context): void;
 }
 
-/** Told when a signed-in graphql-ws connection opens and closes (presence). */
-export interface ConnectionHooks {
-  opened(userId: string, connectionId: string): Promise<void>;
-  closed(userId: string, connectionId: string): Promise<void>;
-}
-
-export interface ContextDeps {
+/** How contexts are made: the ORM, the loaders of every feature, and the viewer lookup. */
+export interface ContextFactory {
   orm: Orm;
-  tokens: TokenService;
-  services: Services;
   logger: Logger;
-  connections?: ConnectionHooks;
+  loaders(em: Em, viewer: User | null): Loaders;
+  /** The user id behind an `Authorization` value: null when absent, UNAUTHENTICATED when bad. */
+  viewerIdFrom(authorization: unknown): Promise<string | null>;
 }
 
-/** The user id behind an `Authorization` value: null when absent, UNAUTHENTICATED when bad. */
-export function viewerIdFrom(deps: ContextDeps, authorization: unknown): Promise<string | null> {
-  if (authorization !== undefined && authorization !== null && typeof authorization !== 'string') {
-    throw unauthenticated('authorization must be a string');
-  }
-  return deps.tokens.verifyHeader(authorization);
-}
+const renewers = new WeakMap<object, () => void>();
 
 export async function createContext(
-  deps: ContextDeps,
+  factory: ContextFactory,
   viewerId: string | null,
   requestId: string,
   clientAddress: string,
   anonymousId: string | null = null,
 ): Promise<Context> {
-  const em = deps.orm.em.fork() as Em;
+  const em = factory.orm.em.fork() as Em;
   const viewer = viewerId ? await em.findOne(User, { id: viewerId }) : null;
-  if (viewerId && !viewer) throw unauthenticated('The account of this token no longer exists');
-  return {
+  if (viewerId && !viewer)
+    throw unauthenticated(
+      'The account of this token no longer exists',
+      AccountsReason.ACCOUNT_GONE,
+    );
+  const ctx: Context = {
     viewer,
     em,
-    loaders: loadersFor(deps, em, viewer),
-    services: deps.services,
+    loaders: factory.loaders(em, viewer),
     requestId,
     clientAddress,
     anonymousId,
-    logger: deps.logger.child({ requestId }),
-    partialErrors: [],
-    reportPartial(this: Context, error: AppError, path: string[], extra = {}) {
-      this.partialErrors.push({ error, path, extra });
-    },
+    logger: factory.logger.child({ requestId }),
     // Methods use `this`, not a closure: Apollo Server runs each operation on a shallow
     // copy of the context object, and the copy is the one resolvers read.
-    renew(this: Context) {
-      this.em = deps.orm.em.fork() as Em;
-      this.loaders = loadersFor(deps, this.em, this.viewer);
-    },
     actAs(this: Context, user: User) {
       this.viewer = user;
-      this.loaders = loadersFor(deps, this.em, user);
+      this.loaders = factory.loaders(this.em, user);
+    },
+    invalidate(this: Context) {
+      this.loaders = factory.loaders(this.em, this.viewer);
     },
   };
+  renewers.set(ctx, () => {
+    ctx.em = factory.orm.em.fork() as Em;
+    ctx.loaders = factory.loaders(ctx.em, ctx.viewer);
+  });
+  return ctx;
 }
 
-function loadersFor(deps: ContextDeps, em: Em, viewer: User | null): Loaders {
-  return {
-    content: createContentLoaders(em, viewer),
-    chat: createChatLoaders(em, viewer, deps.services.presence),
-  };
+/**
+ * Gives a subscription's context a fresh EntityManager and loaders. Only `src/live.ts`
+ * calls it, once for every event, so that no feature has to remember to.
+ */
+export function renewScope(ctx: Context): void {
+  const renew = renewers.get(ctx);
+  if (!renew) throw new Error('renewScope: not a context made by createContext');
+  renew();
+}
+
+/** A context (or actor) with a viewer. */
+export type SignedIn<C extends { viewer: User | null }> = C & { viewer: User };
+
+/**
+ * The context of a field whose shield rule requires a viewer (`isSignedIn`, `isAdmin`): the
+ * rule has already answered anonymous callers with UNAUTHENTICATED, so this only narrows
+ * the type. Without a viewer here, a rule is missing: a server fault, not the client's.
+ */
+export function signedIn<C extends { viewer: User | null }>(ctx: C): SignedIn<C> {
+  if (!ctx.viewer) throw new Error('signedIn: this field has no sign-in rule');
+  return ctx as SignedIn<C>;
 }

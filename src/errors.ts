@@ -12,8 +12,21 @@ export enum ErrorCode {
 }
 
 /**
- * The one error type services throw. It carries a code and, for input errors, the
- * offending field; `toGraphQLError` is the only place codes become GraphQL errors.
+ * Reasons shared by every feature. Each feature adds its own enum of reasons in
+ * `<feature>.errors.ts` (`ChatReason.BLOCKED`, ...); a reason is a stable string that tells
+ * cases of one code apart, so clients never need to read messages.
+ */
+export enum CommonReason {
+  SIGN_IN_REQUIRED = 'SIGN_IN_REQUIRED',
+  NOT_ALLOWED = 'NOT_ALLOWED',
+  INVALID_INPUT = 'INVALID_INPUT',
+  TOO_MANY_REQUESTS = 'TOO_MANY_REQUESTS',
+}
+
+/**
+ * The one error type services throw. It carries a code, a reason from the feature's enum
+ * and, for input errors, the offending field; `toGraphQLError` is the only place codes
+ * become GraphQL errors, and `toClientError` the only way they leave the server.
  */
 export class AppError extends Error {
   override name = 'AppError';
@@ -21,37 +34,78 @@ export class AppError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly extra: Record<string, unknown> = {},
+    readonly reason?: string,
   ) {
     super(message);
   }
 
   /** graphql-js copies these onto the GraphQL error that wraps this one. */
   get extensions(): Record<string, unknown> {
-    return { code: this.code, ...this.extra };
+    return { code: this.code, ...(this.reason ? { reason: this.reason } : {}), ...this.extra };
   }
 }
 
-export const badInput = (field: string, message: string) =>
-  new AppError(ErrorCode.BadUserInput, `${field}: ${message}`, { field });
-export const notFound = (what: string) => new AppError(ErrorCode.NotFound, `${what} not found`);
-export const forbidden = (message = 'You may not do this') =>
-  new AppError(ErrorCode.Forbidden, message);
-export const unauthenticated = (message = 'Sign in first') =>
-  new AppError(ErrorCode.Unauthenticated, message);
-export const conflict = (field: string, message: string) =>
-  new AppError(ErrorCode.Conflict, message, { field });
+export const badInput = (
+  field: string,
+  message: string,
+  reason: string = CommonReason.INVALID_INPUT,
+) => new AppError(ErrorCode.BadUserInput, `${field}: ${message}`, { field }, reason);
+export const notFound = (what: string, reason?: string) =>
+  new AppError(
+    ErrorCode.NotFound,
+    `${what} not found`,
+    {},
+    reason ?? `${what.toUpperCase().replace(/\W+/g, '_')}_NOT_FOUND`,
+  );
+export const forbidden = (
+  message = 'You may not do this',
+  reason: string = CommonReason.NOT_ALLOWED,
+) => new AppError(ErrorCode.Forbidden, message, {}, reason);
+export const unauthenticated = (
+  message = 'Sign in first',
+  reason: string = CommonReason.SIGN_IN_REQUIRED,
+) => new AppError(ErrorCode.Unauthenticated, message, {}, reason);
+export const conflict = (field: string, message: string, reason?: string) =>
+  new AppError(ErrorCode.Conflict, message, { field }, reason);
 export const rateLimited = (retryAfterSeconds: number) =>
-  new AppError(ErrorCode.RateLimited, `Too many attempts; retry in ${retryAfterSeconds} s`, {
-    retryAfter: retryAfterSeconds,
-  });
+  new AppError(
+    ErrorCode.RateLimited,
+    `Too many attempts; retry in ${retryAfterSeconds} s`,
+    { retryAfter: retryAfterSeconds },
+    CommonReason.TOO_MANY_REQUESTS,
+  );
 
 export function toGraphQLError(error: AppError): GraphQLError {
   return new GraphQLError(error.message, { extensions: error.extensions, originalError: error });
 }
 
+/**
+ * Whether an error of `code` describes the request (shown to the client as it is) or a
+ * fault of the server (hidden). Exhaustive: a new code does not compile until it is placed.
+ */
+export function isClientCode(code: ErrorCode): boolean {
+  switch (code) {
+    case ErrorCode.Unauthenticated:
+    case ErrorCode.Forbidden:
+    case ErrorCode.NotFound:
+    case ErrorCode.BadUserInput:
+    case ErrorCode.Conflict:
+    case ErrorCode.RateLimited:
+      return true;
+    case ErrorCode.Internal:
+      return false;
+    default:
+      return unreachable(code);
+  }
+}
+
+function unreachable(code: never): never {
+  throw new Error(`Unmapped error code ${String(code)}`);
+}
+
 /** Codes of errors that describe the request, not a fault of the server: shown as they are. */
 const CLIENT_CODES = new Set<string>([
-  ...Object.values(ErrorCode).filter((c) => c !== ErrorCode.Internal),
+  ...Object.values(ErrorCode).filter(isClientCode),
   'GRAPHQL_PARSE_FAILED',
   'GRAPHQL_VALIDATION_FAILED',
   'BAD_REQUEST',
@@ -61,11 +115,12 @@ const CLIENT_CODES = new Set<string>([
 ]);
 
 /**
- * The single exit for errors a client sees. Errors with a client code pass (without stack
- * traces); anything else is unexpected: it becomes INTERNAL_SERVER_ERROR carrying only the
- * request id, with its message kept outside production for debugging.
+ * The single exit for errors a client sees, over HTTP and graphql-ws alike. Errors with a
+ * client code pass (without stack traces); anything else is unexpected: it becomes
+ * INTERNAL_SERVER_ERROR carrying only the request id, with its message kept outside
+ * production for debugging.
  */
-export function formatClientError(
+export function toClientError(
   formatted: GraphQLFormattedError,
   options: { production: boolean; requestId?: string },
 ): GraphQLFormattedError {

@@ -7,9 +7,9 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import express, { type ErrorRequestHandler, type Express, type Request } from 'express';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
-import { createContext, viewerIdFrom, type Context, type ContextDeps } from './context.js';
+import { createContext, type Context, type ContextFactory } from './context.js';
 import { dashboardRouter } from './dashboard/dashboard.routes.js';
-import { AppError, ErrorCode, formatClientError, reportUnexpected } from './errors.js';
+import { AppError, ErrorCode, toClientError, reportUnexpected } from './errors.js';
 import type { Logger } from './infra/logger.js';
 
 /** Largest HTTP body accepted. */
@@ -55,18 +55,10 @@ export function createApollo(
             async willSendResponse({ response, contextValue }) {
               const body = response.body;
               if (body.kind !== 'single') return;
-              const partial = (contextValue?.partialErrors ?? []).map(({ error, path, extra }) => ({
-                message: error.message,
-                path,
-                extensions: { ...error.extensions, ...extra },
-              }));
-              if (!body.singleResult.errors && !partial.length) return;
-              body.singleResult.errors = [
-                ...(body.singleResult.errors ?? []).map((e) =>
-                  formatClientError(e, { production, requestId: contextValue?.requestId }),
-                ),
-                ...partial,
-              ];
+              if (!body.singleResult.errors) return;
+              body.singleResult.errors = body.singleResult.errors.map((e) =>
+                toClientError(e, { production, requestId: contextValue?.requestId }),
+              );
             },
           };
         },
@@ -82,11 +74,11 @@ export function createApollo(
 export function mountHttp(
   app: Express,
   apollo: ApolloServer<Context>,
-  deps: ContextDeps,
+  contexts: ContextFactory,
   production: boolean,
   readiness: () => Promise<Record<string, string>>,
 ) {
-  const { logger } = deps;
+  const { logger } = contexts;
   app.use((req, res, next) => {
     const given = req.get('x-request-id');
     const id = given && /^[\w.-]{1,100}$/.test(given) ? given : randomUUID();
@@ -110,9 +102,9 @@ export function mountHttp(
       context: async ({ req, res }) => {
         const requestId = res.locals.requestId as string;
         try {
-          const viewerId = await viewerIdFrom(deps, req.headers.authorization);
+          const viewerId = await contexts.viewerIdFrom(req.headers.authorization);
           return await createContext(
-            deps,
+            contexts,
             viewerId,
             requestId,
             clientAddress(req),
@@ -128,7 +120,7 @@ export function mountHttp(
           // with the raw message: that can be SQL, so the single exit is applied here.
           logger.error({ err: e, requestId }, 'creating the request context failed');
           const internal = e instanceof Error ? e.message : String(e);
-          const { message, extensions } = formatClientError(
+          const { message, extensions } = toClientError(
             { message: internal, extensions: { code: ErrorCode.Internal } },
             { production, requestId },
           );

@@ -1,54 +1,24 @@
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
-import { buildSchema, type NonEmptyArray } from 'type-graphql';
+import { buildSchema, type ContainerType, type NonEmptyArray } from 'type-graphql';
 import { mergeRules, protect } from './infra/permissions.js';
 import { PubSub } from './infra/pubsub.js';
 import { DateTimeScalar } from './infra/scalars.js';
-import { AccountsResolver, accountsRules } from './modules/accounts/index.js';
-import {
-  CommentResolver,
-  ContentLiveResolver,
-  ContentResolver,
-  contentRules,
-  UserContentsResolver,
-} from './modules/content/index.js';
-import {
-  ChatLiveResolver,
-  chatRules,
-  ConversationMemberResolver,
-  ConversationResolver,
-  MessageResolver,
-} from './modules/chat/index.js';
-import { MetricsLiveResolver, MetricsResolver, metricsRules } from './modules/metrics/index.js';
-import { RecommendationResolver, recommendationRules } from './modules/recommendations/index.js';
+import { registerContainer } from './container.js';
+import { features } from './features.js';
+
+export const rules = mergeRules(...features.map((f) => f.rules));
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-const resolvers: NonEmptyArray<Function> = [
-  AccountsResolver,
-  ContentResolver,
-  UserContentsResolver,
-  CommentResolver,
-  ContentLiveResolver,
-  ConversationResolver,
-  ConversationMemberResolver,
-  MessageResolver,
-  ChatLiveResolver,
-  MetricsResolver,
-  MetricsLiveResolver,
-  RecommendationResolver,
-];
-
-export const rules = mergeRules(
-  accountsRules,
-  contentRules,
-  chatRules,
-  metricsRules,
-  recommendationRules,
-);
+const resolvers = features.flatMap((f) => f.resolvers) as unknown as NonEmptyArray<Function>;
 
 /** The schema as type-graphql builds it, without permissions: what `schema.graphql` shows. */
-export async function buildBareSchema(pubSub: PubSub = PubSub.memory()): Promise<GraphQLSchema> {
+export async function buildBareSchema(
+  pubSub: PubSub = PubSub.memory(),
+  container?: ContainerType,
+): Promise<GraphQLSchema> {
   return buildSchema({
     resolvers,
+    container,
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
     pubSub,
     validate: false,
@@ -61,9 +31,11 @@ export async function buildBareSchema(pubSub: PubSub = PubSub.memory()): Promise
  */
 export async function buildServedSchema(
   pubSub: PubSub,
+  container: ContainerType,
   onUnexpected: (error: unknown) => void,
 ): Promise<GraphQLSchema> {
-  return protect(await buildBareSchema(pubSub), rules, onUnexpected);
+  const bare = await buildBareSchema(pubSub, container);
+  return registerContainer(protect(bare, rules, onUnexpected), container);
 }
 
 export const SCHEMA_BANNER =

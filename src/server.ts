@@ -1,25 +1,16 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
-import type { Redis } from 'ioredis';
 import type { Config } from './config.js';
-import { createContext, type ContextDeps, type Services } from './context.js';
-import { initOrm, migrate, type Em, type Orm } from './infra/db.js';
+import { assemble, createInfra, type App } from './app.js';
+import type { Task } from './feature.js';
+import { features, entities } from './features.js';
+import { initOrm, migrate, type Orm } from './infra/db.js';
 import { createLogger, type Logger } from './infra/logger.js';
-import { PubSub } from './infra/pubsub.js';
-import { memoryRateLimiter, redisRateLimiter } from './infra/rate-limit.js';
-import { connectRedis } from './infra/redis.js';
-import { entities } from './entities.js';
+import type { PubSub } from './infra/pubsub.js';
 import { createApollo, mountHttp } from './http.js';
 import { buildServedSchema } from './schema.js';
-import { createServices } from './services.js';
 import { serveGraphqlWs } from './ws.js';
-import { startScheduler } from './modules/content/index.js';
-import { pruneEvents } from './modules/metrics/index.js';
-
-/** Tracked events are kept this long for de-duplication (they are accepted up to 24 h late). */
-const METRIC_EVENT_RETENTION_MS = 25 * 3600_000;
-const PRUNE_INTERVAL_MS = 10 * 60_000;
 
 export { MAX_PAYLOAD_BYTES } from './http.js';
 export { MAX_SUBSCRIPTIONS_PER_CONNECTION } from './ws.js';
@@ -38,15 +29,16 @@ export interface MarqueeServer {
   orm: Orm;
   pubsub: PubSub;
   logger: Logger;
-  /** The feature services (tests and benchmarks drive background work through them). */
-  services: Services;
+  /** A built feature's public services (benchmarks drive background work through them). */
+  use: App['use'];
   /** Graceful stop: refuse new work, finish requests, close sockets (1001), ORM and Redis. */
   close(): Promise<void>;
 }
 
 /**
- * Starts one server process: database (migrated), pub/sub (Redis or in-process), services,
- * the schema with its permissions, HTTP and graphql-ws on one port, and the scheduler.
+ * Starts one server process: database (migrated), infrastructure (pub/sub on Redis or
+ * in-process), every feature of `features.ts` built in order, the schema with its
+ * permissions, HTTP and graphql-ws on one port, then the features' tasks in order.
  */
 export async function startServer(
   config: Config,
@@ -71,54 +63,23 @@ export async function startServer(
     if (applied.length) logger.info({ migrations: applied }, 'applied migrations');
   }
 
-  let redis: Redis | undefined;
-  let pubsub: PubSub;
-  if (config.redisUrl) {
-    redis = connectRedis(config.redisUrl, 'command', logger);
-    pubsub = PubSub.redis(
-      // Requests publish: a command connection, so an outage fails the publish (logged, the
-      // write stands) rather than holding the request until Redis returns.
-      connectRedis(config.redisUrl, 'command', logger),
-      connectRedis(config.redisUrl, 'subscriber', logger),
-      config.redisPrefix,
-    );
-  } else {
-    pubsub = PubSub.memory();
-  }
-  const limiter = redis ? redisRateLimiter(redis, config.redisPrefix) : memoryRateLimiter();
   const ws: { server?: ReturnType<typeof serveGraphqlWs> } = {};
-  const fork = () => orm.em.fork() as Em;
-  const { services, tokens } = createServices(config, {
-    fork,
-    pubsub,
-    limiter,
-    logger,
-    redis,
-    connections: () => ws.server?.connections() ?? 0,
-  });
-  const deps: ContextDeps = {
-    orm,
-    tokens,
-    services,
-    logger,
-    connections: {
-      opened: (userId, id) => services.presence.connected(fork(), userId, id),
-      closed: (userId, id) => services.presence.disconnected(fork(), userId, id),
-    },
-  };
-  const schema = await buildServedSchema(pubsub, (err) =>
+  const infra = createInfra(config, logger, orm, () => ws.server?.connections() ?? 0);
+  const app = assemble(features, infra, orm);
+  const schema = await buildServedSchema(infra.pubsub, app.container, (err) =>
     logger.error({ err }, 'unexpected error in a resolver'),
   );
 
-  const app = express();
-  app.disable('x-powered-by');
-  app.set('trust proxy', config.trustProxy);
-  const httpServer = createServer(app);
+  const http = express();
+  http.disable('x-powered-by');
+  http.set('trust proxy', config.trustProxy);
+  const httpServer = createServer(http);
   const apollo = createApollo(httpServer, schema, logger, production, async () => {
     await ws.server?.dispose();
   });
   await apollo.start();
-  mountHttp(app, apollo, deps, production, async () => ({
+  const redis = infra.redis;
+  mountHttp(http, apollo, app.contexts, production, async () => ({
     database: await probe(() => orm.em.getConnection().execute('select 1')),
     redis: redis ? await probe(() => redis.ping()) : 'not configured',
   }));
@@ -128,28 +89,25 @@ export async function startServer(
     httpServer.listen(config.port, config.host, () => resolve());
   });
   // After listen: the WebSocket server would otherwise also report a failed listen, noisily.
-  ws.server = serveGraphqlWs(httpServer, schema, deps, production);
+  ws.server = serveGraphqlWs(httpServer, schema, app.contexts, app.connections, production);
   const port = (httpServer.address() as AddressInfo).port;
   const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   const url = `http://${host}:${port}/graphql`;
 
-  services.presence.start(fork);
-  services.metricsLive.start(fork);
-  await services.recText.start(fork);
-  await services.recModels.start();
-  const pruning = startScheduler(
-    () => pruneEvents(fork(), Date.now() - METRIC_EVENT_RETENTION_MS).then(() => 0),
-    PRUNE_INTERVAL_MS,
-    logger,
-  );
-  const scheduler = startScheduler(
-    () =>
-      createContext(deps, null, 'scheduler', 'local').then((ctx) =>
-        services.content.publishDue(ctx),
-      ),
-    config.schedulerIntervalMs,
-    logger,
-  );
+  const started: Task[] = [];
+  const stopTasks = async () => {
+    // Reverse order: a task may rely on those started before it.
+    for (const task of started.reverse()) await task.stop();
+  };
+  try {
+    for (const task of app.tasks) {
+      await task.start();
+      started.push(task);
+    }
+  } catch (e) {
+    await stopTasks();
+    throw e;
+  }
 
   let closing: Promise<void> | undefined;
   return {
@@ -157,25 +115,17 @@ export async function startServer(
     wsUrl: url.replace(/^http/, 'ws'),
     port,
     orm,
-    pubsub,
+    pubsub: infra.pubsub,
     logger,
-    services,
+    use: app.use,
     close() {
       closing ??= (async () => {
-        await scheduler.stop();
-        await pruning.stop();
-        services.metricsLive.stop();
-        services.recModels.stop();
-        await services.recText.stop();
-        services.conversations.stop();
         // Drains: stops accepting, waits for in-flight requests, closes WebSockets with 1001.
+        // Tasks stop after that: requests in flight and closing sockets (presence) use them.
         await apollo.stop();
         httpServer.closeAllConnections();
-        await services.presence.stop();
-        await pubsub.close();
-        // quit() fails while Redis is unreachable, and the connection would go on
-        // reconnecting (keeping the process alive) unless it is dropped.
-        await redis?.quit().catch(() => redis?.disconnect());
+        await stopTasks();
+        await infra.close();
         await orm.close();
       })();
       return closing;

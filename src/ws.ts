@@ -3,8 +3,9 @@ import type { Server } from 'node:http';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
-import { createContext, viewerIdFrom, type ContextDeps } from './context.js';
-import { formatClientError, reportUnexpected } from './errors.js';
+import { createContext, type ContextFactory } from './context.js';
+import type { ConnectionHooks } from './feature.js';
+import { toClientError, reportUnexpected } from './errors.js';
 
 /** Largest WebSocket message accepted (the same as an HTTP body). */
 export const MAX_WS_PAYLOAD_BYTES = 1024 * 1024;
@@ -23,16 +24,17 @@ interface WsExtra extends Record<PropertyKey, unknown> {
 /**
  * graphql-ws on `httpServer`, path `/graphql`. The token travels in
  * `connectionParams.authorization`; a bad one closes the socket with 4403. Each
- * subscription gets its own context (see `Context.renew` for per-event freshness).
+ * subscription gets its own context, and each of its events its own scope (`src/live.ts`).
  * `dispose()` closes every socket with 1001.
  */
 export function serveGraphqlWs(
   httpServer: Server,
   schema: GraphQLSchema,
-  deps: ContextDeps,
+  contexts: ContextFactory,
+  hooks: ConnectionHooks,
   production: boolean,
 ) {
-  const { logger } = deps;
+  const { logger } = contexts;
   const wsServer = new WebSocketServer({
     server: httpServer,
     path: '/graphql',
@@ -40,7 +42,7 @@ export function serveGraphqlWs(
   });
   const format = (e: GraphQLError) => {
     reportUnexpected(logger, e);
-    return formatClientError(e.toJSON(), { production });
+    return toClientError(e.toJSON(), { production });
   };
   const server = useServer<Record<string, unknown> | undefined, WsExtra>(
     {
@@ -48,13 +50,13 @@ export function serveGraphqlWs(
       connectionInitWaitTimeout: CONNECTION_INIT_TIMEOUT_MS,
       onConnect: async (ctx) => {
         try {
-          ctx.extra.viewerId = await viewerIdFrom(deps, ctx.connectionParams?.authorization);
+          ctx.extra.viewerId = await contexts.viewerIdFrom(ctx.connectionParams?.authorization);
         } catch {
           return false; // graphql-ws closes with 4403 Forbidden
         }
-        if (ctx.extra.viewerId && deps.connections) {
+        if (ctx.extra.viewerId) {
           ctx.extra.connectionId = randomUUID();
-          await deps.connections.opened(ctx.extra.viewerId, ctx.extra.connectionId);
+          await hooks.opened(ctx.extra.viewerId, ctx.extra.connectionId);
         }
         return true;
       },
@@ -62,11 +64,11 @@ export function serveGraphqlWs(
       // acknowledgement, after onConnect has counted the connection.
       onClose: async (ctx) => {
         const { viewerId, connectionId } = ctx.extra;
-        if (viewerId && connectionId) await deps.connections?.closed(viewerId, connectionId);
+        if (viewerId && connectionId) await hooks.closed(viewerId, connectionId);
       },
       context: (ctx) =>
         createContext(
-          deps,
+          contexts,
           ctx.extra.viewerId ?? null,
           randomUUID(),
           ctx.extra.request.socket.remoteAddress ?? 'unknown',

@@ -4,6 +4,7 @@ import { CONTENT_ACTIVITY } from '../../src/modules/content/index.js';
 import { startServer } from '../../src/server.js';
 import { createMarqueeClient } from '../../src/sdk/index.js';
 import { sqliteBackend } from '../support/backends.js';
+import { waitForSubscribers, waitForSubscribersAtMost } from '../../test/helpers/subscribers.js';
 
 /**
  * SQL statements the server runs per delivered event, per kind of subscriber: what grows
@@ -86,7 +87,7 @@ export async function sqlPerDelivery(): Promise<SqlFigure[]> {
       const count = async (k: number) => {
         const streams = Array.from({ length: k }, () => subscribe()[Symbol.asyncIterator]());
         const live = streams.map((s) => s.next());
-        await server.pubsub.waitForSubscribers(topic, id, k);
+        await waitForSubscribers(server, topic, id, k);
         await trigger();
         await Promise.all(live);
         statements = 0;
@@ -94,7 +95,7 @@ export async function sqlPerDelivery(): Promise<SqlFigure[]> {
         await Promise.all(streams.map((s) => s.next()));
         const counted = statements;
         await Promise.all(streams.map((s) => s.return?.()));
-        await server.pubsub.waitForSubscribersAtMost(topic, id, 0);
+        await waitForSubscribersAtMost(server, topic, id, 0);
         return counted;
       };
       const none = await count(0);

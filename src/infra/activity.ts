@@ -23,13 +23,22 @@ export interface ActivitySink {
 
 export const ignoreActivity: ActivitySink = { record: async () => undefined };
 
-/** One sink that hands every batch to each of `sinks`, one after the other. */
-export function fanOutActivity(...sinks: ActivitySink[]): ActivitySink {
-  return {
-    async record(em, activities) {
-      for (const sink of sinks) await sink.record(em, activities);
-    },
-  };
+/**
+ * The process's one activity seam: features that report (`record`) need not know who
+ * listens; listeners `add` themselves when their feature is built. Each batch goes to every
+ * listener in the order they were added, one after the other.
+ */
+export class ActivityBus implements ActivitySink {
+  private readonly sinks: ActivitySink[] = [];
+
+  add(sink: ActivitySink): void {
+    this.sinks.push(sink);
+  }
+
+  async record(em: Em, activities: readonly Activity[]): Promise<void> {
+    if (!activities.length) return;
+    for (const sink of this.sinks) await sink.record(em, activities);
+  }
 }
 
 export const userActor = (userId: string) => `u:${userId}`;

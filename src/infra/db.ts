@@ -128,3 +128,62 @@ export async function schemaDrift(orm: Orm): Promise<string> {
     .filter((line) => line.trim() && !SEARCH_ONLY.test(line))
     .join('\n');
 }
+
+/** What a unit of work may do once it has committed: publish events. */
+export interface Committed {
+  /** Runs after the transaction commits (never when it rolls back), in the order given. */
+  afterCommit(effect: () => unknown): void;
+}
+
+/** Who writes: the request's EntityManager, and how to forget what the request cached. */
+export interface Writer {
+  em: Em;
+  /** Drops per-request cached reads (loaders), which a commit may have made stale. */
+  invalidate?(): void;
+}
+
+/**
+ * The one write path. `work` runs in one transaction on a clean fork of the writer's
+ * EntityManager, so its flush writes what `work` changed and nothing else the request had
+ * loaded; entities it returns belong to that fork and show what was committed. After the
+ * commit, the writer's cached reads are dropped, then the `afterCommit` effects run (event
+ * publications: each effect logs its own failure, which never undoes the commit). When
+ * `work` throws, nothing is written and no effect runs.
+ */
+export async function commit<T>(
+  writer: Writer,
+  work: (tx: Em, committed: Committed) => Promise<T>,
+): Promise<T> {
+  const effects: (() => unknown)[] = [];
+  const committed: Committed = { afterCommit: (effect) => void effects.push(effect) };
+  const fork = writer.em.fork({ clear: true }) as Em;
+  const result = await fork.transactional((tx) => work(tx as Em, committed));
+  writer.invalidate?.();
+  for (const effect of effects) await effect();
+  return result;
+}
+
+/**
+ * Records on a managed entity values that a native statement has already written (a
+ * conditional UPDATE, a counter's `RETURNING`), so that the entity shows them without a
+ * refresh query and its flush does not write them again.
+ */
+export function settle<T extends { id: string }>(em: Em, entity: T, values: Partial<T>): T {
+  em.merge(entity.constructor.name, { ...values, id: entity.id }, { refresh: true });
+  return entity;
+}
+
+/** `update <table> set <column> = <column> + <delta> where id = ? returning <column>`: the new value. */
+export async function bump(
+  em: Em,
+  table: string,
+  column: string,
+  id: string,
+  delta: number,
+): Promise<number> {
+  const rows = await em.execute<Record<string, number | string>[]>(
+    `update ${table} set ${column} = ${column} + ? where id = ? returning ${column}`,
+    [delta, id],
+  );
+  return Number(rows[0]![column]);
+}

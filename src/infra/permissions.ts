@@ -1,4 +1,4 @@
-import { GraphQLError, type GraphQLSchema, isObjectType } from 'graphql';
+import { GraphQLError, type GraphQLField, type GraphQLSchema, isObjectType } from 'graphql';
 import { allow, and, rule, shield, type IRule } from 'graphql-shield';
 import { applyMiddleware } from 'graphql-middleware';
 import { AppError, ErrorCode, forbidden, toGraphQLError, unauthenticated } from '../errors.js';
@@ -87,5 +87,27 @@ export function protect(
       (onlyRuled[type] ??= {})[field] = wrapper;
     }
   }
-  return applyMiddleware(schema, onlyRuled as Parameters<typeof applyMiddleware>[1]);
+  const protectedSchema = applyMiddleware(
+    schema,
+    onlyRuled as Parameters<typeof applyMiddleware>[1],
+  );
+  // graphql-middleware wraps a Subscription field's `resolve`, which runs per event: the rule
+  // would first be asked after the client had subscribed. Ask it before subscribing too.
+  const subscriptions = protectedSchema.getSubscriptionType()?.getFields() ?? {};
+  for (const [name, field] of Object.entries(subscriptions)) {
+    // graphql-shield generates a function, or `{ fragment, resolve }` for some rules.
+    const generatedRule = generated.Subscription?.[name] as
+      SubscribeMiddleware | { resolve: SubscribeMiddleware } | undefined;
+    const check = typeof generatedRule === 'function' ? generatedRule : generatedRule?.resolve;
+    const subscribe = field.subscribe;
+    if (!check || !subscribe) continue;
+    field.subscribe = (parent, args, ctx, info) => check(subscribe, parent, args, ctx, info);
+  }
+  return protectedSchema;
 }
+
+type Subscribe = NonNullable<GraphQLField<unknown, unknown>['subscribe']>;
+type SubscribeMiddleware = (
+  next: Subscribe,
+  ...args: Parameters<Subscribe>
+) => ReturnType<Subscribe>;

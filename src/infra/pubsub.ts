@@ -1,4 +1,4 @@
-import { EventEmitter, once } from 'node:events';
+import { EventEmitter } from 'node:events';
 import { RedisPubSub } from 'graphql-redis-subscriptions';
 import type { Redis } from 'ioredis';
 import type { PubSub as TypeGraphQLPubSub } from 'type-graphql';
@@ -15,6 +15,7 @@ export type Topic = keyof Topics & string;
 
 /** How many events one subscriber may have queued before it is dropped as too slow. */
 const MAX_QUEUED_PER_SUBSCRIBER = 1000;
+const CHANGED = 'subscribers';
 
 interface Transport {
   publish(channel: string, message: string): Promise<void>;
@@ -124,12 +125,12 @@ export class PubSub implements TypeGraphQLPubSub {
       () => this.subscribing.delete(subscribing),
     );
     const stop = await subscribing;
-    this.count(channel, +1);
+    this.count(topic, id, +1);
     const finish = (): IteratorResult<Topics[T]> => {
       if (!done) {
         done = true;
         stop();
-        this.count(channel, -1);
+        this.count(topic, id, -1);
         for (const w of waiting.splice(0)) w({ value: undefined, done: true });
       }
       return { value: undefined, done: true };
@@ -174,20 +175,14 @@ export class PubSub implements TypeGraphQLPubSub {
     return this.counts.get(channelOf(topic, id)) ?? 0;
   }
 
-  /** Resolves when this process has at least `n` subscribers on the channel. */
-  async waitForSubscribers(topic: Topic, id: string | undefined, n = 1): Promise<void> {
-    const channel = channelOf(topic, id);
-    while ((this.counts.get(channel) ?? 0) < n) {
-      await once(this.local, channel);
-    }
-  }
-
-  /** Resolves when this process has at most `n` subscribers on the channel (0: all have left). */
-  async waitForSubscribersAtMost(topic: Topic, id: string | undefined, n = 0): Promise<void> {
-    const channel = channelOf(topic, id);
-    while ((this.counts.get(channel) ?? 0) > n) {
-      await once(this.local, channel);
-    }
+  /**
+   * Calls `listener` with the channel's name whenever the number of subscribers of a
+   * channel on this process changes; returns the function that stops it.
+   */
+  onSubscriberChange(listener: (topic: Topic, id: string | undefined) => void): () => void {
+    const wrapped = (topic: Topic, id: string | undefined) => listener(topic, id);
+    this.local.on(CHANGED, wrapped);
+    return () => this.local.off(CHANGED, wrapped);
   }
 
   /**
@@ -218,11 +213,12 @@ export class PubSub implements TypeGraphQLPubSub {
     return this.lastValue;
   }
 
-  private count(channel: string, delta: number): void {
+  private count(topic: Topic, id: string | undefined, delta: number): void {
+    const channel = channelOf(topic, id);
     const n = (this.counts.get(channel) ?? 0) + delta;
     if (n > 0) this.counts.set(channel, n);
     else this.counts.delete(channel);
-    this.local.emit(channel);
+    this.local.emit(CHANGED, topic, id);
   }
 }
 

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { MikroORM } from '@mikro-orm/core';
 import { loadConfig } from '../config.js';
 import { ormOptions } from '../infra/db.js';
-import { entities } from '../entities.js';
+import { entities } from '../features.js';
 
 /**
  * Developer tool: writes a migration for the configured database (SQLite by default,

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { loadConfig } from '../config.js';
 import { initOrm, migrate } from '../infra/db.js';
-import { entities } from '../entities.js';
+import { entities } from '../features.js';
 
 /** `npm run migrate`: applies pending migrations to the configured database. */
 const config = loadConfig();

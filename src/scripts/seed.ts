@@ -1,15 +1,18 @@
 import 'reflect-metadata';
 import { loadConfig } from '../config.js';
-import { createContext, type Context } from '../context.js';
-import { initOrm, migrate, type Em } from '../infra/db.js';
+import { assemble, createInfra } from '../app.js';
+import { createContext, signedIn, type Context } from '../context.js';
+import { entities, features } from '../features.js';
+import { initOrm, migrate } from '../infra/db.js';
 import { createLogger } from '../infra/logger.js';
-import { PubSub } from '../infra/pubsub.js';
-import { memoryRateLimiter } from '../infra/rate-limit.js';
-import { entities } from '../entities.js';
-import { createServices } from '../services.js';
-import { User } from '../modules/accounts/index.js';
-import { Comment, Content, ContentKind } from '../modules/content/index.js';
-import { Conversation } from '../modules/chat/index.js';
+import { accounts, User } from '../modules/accounts/index.js';
+import { chat, Conversation } from '../modules/chat/index.js';
+import {
+  Comment,
+  Content,
+  ContentKind,
+  content as contentFeature,
+} from '../modules/content/index.js';
 
 /**
  * `npm run seed`: demo data for a newcomer opening the Sandbox. Idempotent: every user,
@@ -104,18 +107,19 @@ const conversation = {
 const config = loadConfig();
 const logger = createLogger(config.logLevel);
 const orm = await initOrm(config, { entities });
-const pubsub = PubSub.memory();
+// The seed runs the features on the embedded in-process infrastructure (no Redis).
+const infra = createInfra({ ...config, redisUrl: undefined }, logger, orm);
 try {
   await migrate(orm);
-  const { services, tokens } = createServices(config, {
-    pubsub,
-    limiter: memoryRateLimiter(),
-    logger,
-    fork: () => orm.em.fork() as Em,
-  });
-  const deps = { orm, tokens, services, logger };
+  const app = assemble(features, infra, orm);
+  const services = {
+    accounts: app.use(accounts).accounts,
+    content: app.use(contentFeature).content,
+    conversations: app.use(chat).conversations,
+    messages: app.use(chat).messages,
+  };
   const as = async (handle: string | null): Promise<Context> => {
-    const ctx = await createContext(deps, null, 'seed', 'local');
+    const ctx = await createContext(app.contexts, null, 'seed', 'local');
     if (handle) ctx.actAs(await ctx.em.findOneOrFail(User, { handle }));
     return ctx;
   };
@@ -131,7 +135,7 @@ try {
       displayName: u.displayName,
     });
     const me = await as(u.handle);
-    await services.accounts.updateProfile(me, { bio: u.bio });
+    await services.accounts.updateProfile(signedIn(me), { bio: u.bio });
     created++;
   }
 
@@ -139,20 +143,20 @@ try {
     const ctx = await as(c.author);
     const existing = await ctx.em.findOne(Content, { author: ctx.viewer!.id, title: c.title });
     if (existing) continue;
-    const content = await services.content.create(ctx, c);
-    await services.content.publish(ctx, content.id, null);
+    const content = await services.content.create(signedIn(ctx), c);
+    await services.content.publish(signedIn(ctx), content.id, null);
     created++;
   }
 
   for (const r of reactions) {
     const ctx = await as(r.who);
     const content = await ctx.em.findOneOrFail(Content, { title: r.title });
-    await services.content.like(ctx, content.id);
+    await services.content.like(signedIn(ctx), content.id);
     if (
       r.comment &&
       !(await ctx.em.count(Comment, { content: content.id, author: ctx.viewer!.id }))
     ) {
-      await services.content.addComment(ctx, content.id, r.comment);
+      await services.content.addComment(signedIn(ctx), content.id, r.comment);
       created++;
     }
   }
@@ -163,11 +167,11 @@ try {
     for (const handle of conversation.others) {
       ids.push((await owner.em.findOneOrFail(User, { handle })).id);
     }
-    const { id } = await services.conversations.start(owner, ids, conversation.title);
+    const { id } = await services.conversations.start(signedIn(owner), ids, conversation.title);
     created++;
     for (const [i, m] of conversation.messages.entries()) {
       // clientMessageIds make a re-run after an interruption add nothing twice.
-      await services.messages.send(await as(m.who), {
+      await services.messages.send(signedIn(await as(m.who)), {
         conversationId: id,
         body: m.body,
         clientMessageId: `seed-${i}`,
@@ -182,6 +186,6 @@ try {
       : 'Demo data already present: nothing to do.',
   );
 } finally {
-  await pubsub.close();
+  await infra.close();
   await orm.close();
 }

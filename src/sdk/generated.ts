@@ -1478,7 +1478,7 @@ export type TrackEventsMutation = {
   trackEvents: {
     accepted: number;
     duplicates: number;
-    rejected: Array<{ index: number; code: string; message: string }>;
+    rejected: Array<{ index: number; code: string; message: string; field: string | null }>;
   };
 };
 
@@ -7049,6 +7049,7 @@ export const TrackEventsDocument = {
                       { kind: 'Field', name: { kind: 'Name', value: 'index' } },
                       { kind: 'Field', name: { kind: 'Name', value: 'code' } },
                       { kind: 'Field', name: { kind: 'Name', value: 'message' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'field' } },
                     ],
                   },
                 },

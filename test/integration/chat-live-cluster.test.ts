@@ -5,6 +5,7 @@ import { CHAT_EVENTS, redisPresence } from '../../src/modules/chat/index.js';
 import { bootServer, type TestServer } from '../helpers/server.js';
 import { targets } from '../helpers/targets.js';
 import { connect, Stream } from '../helpers/ws.js';
+import { waitForSubscribers } from '../helpers/subscribers.js';
 
 // Two server processes on one PostgreSQL and one Redis behave as one: messages, typing
 // and presence cross between them.
@@ -46,7 +47,7 @@ for (const target of targets().filter((t) => t.name === 'postgresql+redis')) {
           input: { conversationId: conversation.id, body: 'earlier' },
         });
         const stream = new Stream(yOnB.ChatEvents({ conversationId: conversation.id }));
-        await b.server.pubsub.waitForSubscribers(CHAT_EVENTS, conversation.id);
+        await waitForSubscribers(b.server, CHAT_EVENTS, conversation.id);
         const { sendMessage } = await x.client.SendMessage({
           input: { conversationId: conversation.id, body: 'from A' },
         });
@@ -68,7 +69,7 @@ for (const target of targets().filter((t) => t.name === 'postgresql+redis')) {
     it('should carry typing, and its expiry, from A to B', guard, async () => {
       const { x, yOnB, conversation } = await pair('typ');
       const stream = new Stream(yOnB.ChatEvents({ conversationId: conversation.id }));
-      await b.server.pubsub.waitForSubscribers(CHAT_EVENTS, conversation.id);
+      await waitForSubscribers(b.server, CHAT_EVENTS, conversation.id);
       await x.client.SetTyping({ conversationId: conversation.id, typing: true });
       const seen = [(await stream.next()).chatEvents, (await stream.next()).chatEvents];
       assert.deepEqual(
@@ -84,7 +85,7 @@ for (const target of targets().filter((t) => t.name === 'postgresql+redis')) {
     it('should count connections on both processes for presence', guard, async () => {
       const { x, yOnB, conversation } = await pair('pres');
       const stream = new Stream(yOnB.ChatEvents({ conversationId: conversation.id }));
-      await b.server.pubsub.waitForSubscribers(CHAT_EVENTS, conversation.id);
+      await waitForSubscribers(b.server, CHAT_EVENTS, conversation.id);
       const auth = { authorization: `Bearer ${x.token}` };
       const onA = connect(a.server.wsUrl, auth);
       await onA.connected;
@@ -109,7 +110,7 @@ for (const target of targets().filter((t) => t.name === 'postgresql+redis')) {
       async () => {
         const { x, yOnB, conversation } = await pair('crash');
         const stream = new Stream(yOnB.ChatEvents({ conversationId: conversation.id }));
-        await b.server.pubsub.waitForSubscribers(CHAT_EVENTS, conversation.id);
+        await waitForSubscribers(b.server, CHAT_EVENTS, conversation.id);
         // A process that registered a connection and then died: nobody refreshes it.
         const redis = new Redis(a.storage.env.REDIS_URL!);
         try {

@@ -6,6 +6,7 @@ import { expectCode } from '../helpers/errors.js';
 import { targets } from '../helpers/targets.js';
 import { Stream } from '../helpers/ws.js';
 import type { ChatEventsSubscription } from '../../src/sdk/index.js';
+import { waitForSubscribers } from '../helpers/subscribers.js';
 
 // chatEvents and inboxEvents: who receives what, and when a stream ends.
 
@@ -25,7 +26,7 @@ for (const target of targets()) {
     chatSuite(target, 'chat-live-events');
 
     const ready = (conversationId: string, n = 1) =>
-      cx.t.server.pubsub.waitForSubscribers(CHAT_EVENTS, conversationId, n);
+      waitForSubscribers(cx.t.server, CHAT_EVENTS, conversationId, n);
 
     it('should refuse chatEvents to non-members and for unknown conversations', guard, async () => {
       const { conversation } = await freshDirect('refuse');
@@ -167,7 +168,7 @@ for (const target of targets()) {
         const one = (await owner.client.StartConversation({ memberIds: [x.id] })).startConversation;
         const two = await group(owner, [x, y], 'Inbox group');
         const inbox = new Stream(owner.client.InboxEvents());
-        await cx.t.server.pubsub.waitForSubscribers(CHAT_INBOX, owner.id);
+        await waitForSubscribers(cx.t.server, CHAT_INBOX, owner.id);
 
         const first = await send(x.client, one.id, 'In the DM');
         const second = await send(y.client, two.id, 'In the group');

@@ -4,6 +4,7 @@ import { CHAT_EVENTS } from '../../src/modules/chat/index.js';
 import { chatSuite, cx, freshDirect } from '../helpers/chat.js';
 import { targets } from '../helpers/targets.js';
 import { connect, Stream } from '../helpers/ws.js';
+import { waitForSubscribers } from '../helpers/subscribers.js';
 
 // Typing (with its expiry) and presence (per graphql-ws connection), on one process.
 
@@ -19,7 +20,7 @@ for (const target of targets()) {
     chatSuite(target, 'chat-live-presence', FAST);
 
     const ready = (conversationId: string) =>
-      cx.t.server.pubsub.waitForSubscribers(CHAT_EVENTS, conversationId);
+      waitForSubscribers(cx.t.server, CHAT_EVENTS, conversationId);
 
     it('should publish typing, and turn it off on its own unless renewed', guard, async () => {
       const { a, b, conversation } = await freshDirect('typing');

@@ -14,6 +14,7 @@ import {
 import { bootServer, type TestServer } from '../helpers/server.js';
 import { targets } from '../helpers/targets.js';
 import { Stream } from '../helpers/ws.js';
+import { waitForSubscribers } from '../helpers/subscribers.js';
 
 // Redis crashes (SIGKILL, nothing saved) and comes back under a running server. On a
 // redis-server of this file's own: the shared one serves the other test files.
@@ -85,7 +86,7 @@ for (const target of targets().filter((t) => t.name === 'postgresql+redis')) {
         const { startConversation: c } = await a.client.StartConversation({ memberIds: [b.id] });
         const channel = `${server.config.redisPrefix}${CHAT_EVENTS}:${c.id}`;
         const live = new Stream(b.client.ChatEvents({ conversationId: c.id }));
-        await server.server.pubsub.waitForSubscribers(CHAT_EVENTS, c.id);
+        await waitForSubscribers(server.server, CHAT_EVENTS, c.id);
         const seen = await send(a.client, c.id, 'before the crash');
         assert.equal(await nextCursor(live), seen.cursor);
         assert.deepEqual(await readyz(), { status: 200, redis: 'ok' });

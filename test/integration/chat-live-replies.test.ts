@@ -5,6 +5,7 @@ import { CHAT_EVENTS } from '../../src/modules/chat/index.js';
 import { chatSuite, cx, group, newUser, send, type Signed } from '../helpers/chat.js';
 import { targets } from '../helpers/targets.js';
 import { connect, Stream, type Connection } from '../helpers/ws.js';
+import { waitForSubscribers } from '../helpers/subscribers.js';
 
 // `replyTo` of a message in a live event: it travels in the event, as the message does, so
 // resolving it costs no query per subscriber, and it reads as a query would show it.
@@ -98,7 +99,7 @@ for (const target of targets()) {
         await b.client.React({ messageId: original.id, emoji: '🎉' });
 
         const stream = subscribe(await connectAs(b), EVENTS, g.id);
-        await cx.t.server.pubsub.waitForSubscribers(CHAT_EVENTS, g.id);
+        await waitForSubscribers(cx.t.server, CHAT_EVENTS, g.id);
 
         const first = await send(c.client, g.id, 'a reply', { replyToId: original.id });
         const live = await nextPosted(stream);
@@ -154,7 +155,7 @@ for (const target of targets()) {
         const streams: Stream<Event>[] = [];
         const measure = async (subscribers: number) => {
           while (streams.length < subscribers) streams.push(subscribe(connection, COUNTED, g.id));
-          await cx.t.server.pubsub.waitForSubscribers(CHAT_EVENTS, g.id, subscribers);
+          await waitForSubscribers(cx.t.server, CHAT_EVENTS, g.id, subscribers);
           // A subscription has finished its own reads once it has delivered an event.
           const warmUp = await send(a.client, g.id, 'warm-up');
           for (const s of streams) assert.equal((await nextPosted(s)).id, warmUp.id);

@@ -5,6 +5,7 @@ import { chatSuite, cx, freshDirect, send, type Signed } from '../helpers/chat.j
 import { deferred, expectCode } from '../helpers/errors.js';
 import { targets } from '../helpers/targets.js';
 import { Stream } from '../helpers/ws.js';
+import { waitForSubscribers } from '../helpers/subscribers.js';
 
 // chatEvents with `after`: the stored messages after the cursor, then live events, with no
 // gap and no duplicate while messages keep arriving.
@@ -103,7 +104,7 @@ for (const target of targets()) {
       assert.ok(two?.deletedAt);
 
       // Nothing else is replayed: the next event is live.
-      await cx.t.server.pubsub.waitForSubscribers(CHAT_EVENTS, conversation.id);
+      await waitForSubscribers(cx.t.server, CHAT_EVENTS, conversation.id);
       const live = await send(a.client, conversation.id, 'live');
       assert.equal(cursorOf((await stream.next()).chatEvents), live.cursor);
       await stream.return();
@@ -115,7 +116,7 @@ for (const target of targets()) {
       const stream = new Stream(
         b.client.ChatEvents({ conversationId: conversation.id, after: newest.cursor }),
       );
-      await cx.t.server.pubsub.waitForSubscribers(CHAT_EVENTS, conversation.id);
+      await waitForSubscribers(cx.t.server, CHAT_EVENTS, conversation.id);
       const next = await send(b.client, conversation.id, 'next');
       assert.equal(cursorOf((await stream.next()).chatEvents), next.cursor);
       await stream.return();

@@ -9,6 +9,7 @@ import { expectCode } from '../helpers/errors.js';
 import { draftTitled as draft, publishedTitled as published } from '../helpers/content.js';
 import { targets } from '../helpers/targets.js';
 import { connect, freePort, Stream } from '../helpers/ws.js';
+import { waitForSubscribers, waitForSubscribersAtMost } from '../helpers/subscribers.js';
 
 // The graphql-ws plumbing every subscription uses: authentication, caps, unsubscribing,
 // Redis outages, and delivery across processes.
@@ -48,13 +49,13 @@ for (const target of targets()) {
         const byAuthor = new Stream(
           signedIn.client.iterate({ query: COMMENTS, variables: { id } }),
         );
-        await t.server.pubsub.waitForSubscribers(CONTENT_ACTIVITY, id, 1);
+        await waitForSubscribers(t.server, CONTENT_ACTIVITY, id, 1);
 
         await author.client.PublishContent({ id });
         const byAnonymous = new Stream(
           anonymous.client.iterate({ query: COMMENTS, variables: { id } }),
         );
-        await t.server.pubsub.waitForSubscribers(CONTENT_ACTIVITY, id, 2);
+        await waitForSubscribers(t.server, CONTENT_ACTIVITY, id, 2);
         const { addComment } = await author.client.AddComment({ contentId: id, body: 'Hi' });
         const expected = {
           commentAdded: { id: addComment.id, body: 'Hi', author: { id: author.id } },
@@ -104,13 +105,13 @@ for (const target of targets()) {
           { length: MAX },
           () => new Stream(fan.CommentAdded({ contentId: id })),
         );
-        await t.server.pubsub.waitForSubscribers(CONTENT_ACTIVITY, id, MAX);
+        await waitForSubscribers(t.server, CONTENT_ACTIVITY, id, MAX);
         await expectCode(new Stream(fan.CommentAdded({ contentId: other })).next(), 'RATE_LIMITED');
 
         // The cap is per connection: another client still subscribes.
         const neighbour = t.client();
         const neighbours = new Stream(neighbour.CommentAdded({ contentId: other }));
-        await t.server.pubsub.waitForSubscribers(CONTENT_ACTIVITY, other, 1);
+        await waitForSubscribers(t.server, CONTENT_ACTIVITY, other, 1);
 
         // Complete one (between events, as breaking out of a loop does) and subscribe again
         // at once: the server must count the slot as free as soon as the client completes.
@@ -119,7 +120,7 @@ for (const target of targets()) {
         assert.equal((await first.next()).commentAdded.id, one.id);
         await first.return();
         const again = new Stream(fan.CommentAdded({ contentId: other })).next();
-        await Promise.race([t.server.pubsub.waitForSubscribers(CONTENT_ACTIVITY, other, 2), again]);
+        await Promise.race([waitForSubscribers(t.server, CONTENT_ACTIVITY, other, 2), again]);
         const { addComment: two } = await author.client.AddComment({ contentId: other, body: '2' });
         assert.equal((await again).commentAdded.id, two.id);
         assert.equal((await neighbours.next()).commentAdded.id, two.id);
@@ -137,7 +138,7 @@ for (const target of targets()) {
         const author = await t.user('break_author');
         const id = await published(author.client, 'Just one');
         const fan = t.client();
-        const ready = t.server.pubsub.waitForSubscribers(CONTENT_ACTIVITY, id, 1);
+        const ready = waitForSubscribers(t.server, CONTENT_ACTIVITY, id, 1);
         const received: string[] = [];
         const loop = (async () => {
           for await (const { commentAdded } of fan.CommentAdded({ contentId: id })) {
@@ -150,7 +151,7 @@ for (const target of targets()) {
         await loop;
         assert.deepEqual(received, [addComment.id]);
         // No further event is published: the listener must go without one.
-        await t.server.pubsub.waitForSubscribersAtMost(CONTENT_ACTIVITY, id, 0);
+        await waitForSubscribersAtMost(t.server, CONTENT_ACTIVITY, id, 0);
         await fan.close();
       },
     );
@@ -164,9 +165,9 @@ for (const target of targets()) {
         const c = connect(t.server.wsUrl);
         const events = c.client.iterate({ query: COMMENTS, variables: { id } });
         void events.next();
-        await t.server.pubsub.waitForSubscribers(CONTENT_ACTIVITY, id, 1);
+        await waitForSubscribers(t.server, CONTENT_ACTIVITY, id, 1);
         await events.return?.();
-        await t.server.pubsub.waitForSubscribersAtMost(CONTENT_ACTIVITY, id, 0);
+        await waitForSubscribersAtMost(t.server, CONTENT_ACTIVITY, id, 0);
         await c.close();
       },
     );
@@ -180,9 +181,9 @@ for (const target of targets()) {
         const fan = t.client();
         const iterator = fan.CommentAdded({ contentId: id })[Symbol.asyncIterator]();
         const pending = iterator.next();
-        await t.server.pubsub.waitForSubscribers(CONTENT_ACTIVITY, id, 1);
+        await waitForSubscribers(t.server, CONTENT_ACTIVITY, id, 1);
         await iterator.return?.();
-        await t.server.pubsub.waitForSubscribersAtMost(CONTENT_ACTIVITY, id, 0);
+        await waitForSubscribersAtMost(t.server, CONTENT_ACTIVITY, id, 0);
         assert.deepEqual(await pending, { value: undefined, done: true });
         await fan.close();
       },
@@ -198,13 +199,13 @@ for (const target of targets()) {
         new Stream(fan.ContentPublished()),
       ];
       await Promise.all([
-        t.server.pubsub.waitForSubscribers(CONTENT_ACTIVITY, id, 1),
-        t.server.pubsub.waitForSubscribers(CONTENT_PUBLISHED, undefined, before + 1),
+        waitForSubscribers(t.server, CONTENT_ACTIVITY, id, 1),
+        waitForSubscribers(t.server, CONTENT_PUBLISHED, undefined, before + 1),
       ]);
       await fan.close();
       await Promise.all([
-        t.server.pubsub.waitForSubscribersAtMost(CONTENT_ACTIVITY, id, 0),
-        t.server.pubsub.waitForSubscribersAtMost(CONTENT_PUBLISHED, undefined, before),
+        waitForSubscribersAtMost(t.server, CONTENT_ACTIVITY, id, 0),
+        waitForSubscribersAtMost(t.server, CONTENT_PUBLISHED, undefined, before),
         ...streams.map((s) => s.ended()),
       ]);
     });
@@ -267,8 +268,8 @@ for (const target of targets()) {
           const comments = new Stream(watcher.CommentAdded({ contentId: id }));
           const posts = new Stream(watcher.ContentPublished({ authorId: author.id }));
           await Promise.all([
-            b.server.pubsub.waitForSubscribers(CONTENT_ACTIVITY, id, 1),
-            b.server.pubsub.waitForSubscribers(CONTENT_PUBLISHED, undefined, 1),
+            waitForSubscribers(b.server, CONTENT_ACTIVITY, id, 1),
+            waitForSubscribers(b.server, CONTENT_PUBLISHED, undefined, 1),
           ]);
           // Only B listens, through Redis, on the prefixed channel.
           assert.equal(t.server.pubsub.subscriberCount(CONTENT_ACTIVITY, id), 0);

@@ -6,6 +6,7 @@ import { expectCode } from '../helpers/errors.js';
 import { draftTitled as draft, publishedTitled as published } from '../helpers/content.js';
 import { targets } from '../helpers/targets.js';
 import { connect, Stream } from '../helpers/ws.js';
+import { waitForSubscribers, waitForSubscribersAtMost } from '../helpers/subscribers.js';
 
 // contentPublished and commentAdded: who gets which events, authorised at subscribe time
 // and again for every event.
@@ -25,7 +26,7 @@ for (const target of targets()) {
     /** Counts contentPublished subscribers now; the function waits for `n` more than that. */
     function morePublishedSubscribers(n: number) {
       const now = t.server.pubsub.subscriberCount(CONTENT_PUBLISHED);
-      return () => t.server.pubsub.waitForSubscribers(CONTENT_PUBLISHED, undefined, now + n);
+      return () => waitForSubscribers(t.server, CONTENT_PUBLISHED, undefined, now + n);
     }
 
     // ------------------------------------------------------------ contentPublished
@@ -206,7 +207,7 @@ for (const target of targets()) {
         const streams = [anon, ...watchers.map((w) => w.client)].map(
           (c) => new Stream(c.CommentAdded({ contentId: id })),
         );
-        await t.server.pubsub.waitForSubscribers(CONTENT_ACTIVITY, id, streams.length);
+        await waitForSubscribers(t.server, CONTENT_ACTIVITY, id, streams.length);
         t.queries.length = 0;
         await commenter.client.AddComment({ contentId: id, body: 'Hello, all' });
         for (const s of streams) assert.equal((await s.next()).commentAdded.content.id, id);
@@ -235,7 +236,7 @@ for (const target of targets()) {
           new Stream(reader.client.CommentAdded({ contentId: id })),
           new Stream(author.client.CommentAdded({ contentId: id })),
         ];
-        await t.server.pubsub.waitForSubscribers(CONTENT_ACTIVITY, id, streams.length);
+        await waitForSubscribers(t.server, CONTENT_ACTIVITY, id, streams.length);
 
         const first = (await commenter.client.AddComment({ contentId: id, body: 'First!' }))
           .addComment;
@@ -286,7 +287,7 @@ for (const target of targets()) {
       const reader = await t.user('draft_reader');
       const id = await draft(author.client, 'Work in progress');
       const stream = new Stream(author.client.CommentAdded({ contentId: id }));
-      await t.server.pubsub.waitForSubscribers(CONTENT_ACTIVITY, id, 1);
+      await waitForSubscribers(t.server, CONTENT_ACTIVITY, id, 1);
 
       await author.client.PublishContent({ id });
       const { addComment } = await reader.client.AddComment({ contentId: id, body: 'Nice' });
@@ -309,11 +310,11 @@ for (const target of targets()) {
           author.client,
           admin.client,
         ].map((c) => new Stream(c.CommentAdded({ contentId: id })));
-        await t.server.pubsub.waitForSubscribers(CONTENT_ACTIVITY, id, 4);
+        await waitForSubscribers(t.server, CONTENT_ACTIVITY, id, 4);
 
         await author.client.ArchiveContent({ id });
         await Promise.all([byAnon.ended(), byReader.ended()]);
-        await t.server.pubsub.waitForSubscribersAtMost(CONTENT_ACTIVITY, id, 2);
+        await waitForSubscribersAtMost(t.server, CONTENT_ACTIVITY, id, 2);
 
         // The remaining streams outlive the archive: after re-publishing they get new comments.
         await author.client.PublishContent({ id });
@@ -335,11 +336,11 @@ for (const target of targets()) {
         const streams = [anon, reader.client, author.client].map(
           (c) => new Stream(c.CommentAdded({ contentId: id })),
         );
-        await t.server.pubsub.waitForSubscribers(CONTENT_ACTIVITY, id, streams.length);
+        await waitForSubscribers(t.server, CONTENT_ACTIVITY, id, streams.length);
 
         await author.client.DeleteContent({ id });
         await Promise.all(streams.map((s) => s.ended()));
-        await t.server.pubsub.waitForSubscribersAtMost(CONTENT_ACTIVITY, id, 0);
+        await waitForSubscribersAtMost(t.server, CONTENT_ACTIVITY, id, 0);
         await anon.close();
       },
     );
@@ -353,7 +354,7 @@ for (const target of targets()) {
       const posts = new Stream(
         reader.client.ContentPublished({ authorId: author.id.toUpperCase() }),
       );
-      await Promise.all([ready(), t.server.pubsub.waitForSubscribers(CONTENT_ACTIVITY, id, 1)]);
+      await Promise.all([ready(), waitForSubscribers(t.server, CONTENT_ACTIVITY, id, 1)]);
 
       const { addComment } = await author.client.AddComment({ contentId: id, body: 'Shout' });
       assert.equal((await comments.next()).commentAdded.id, addComment.id);

@@ -1,4 +1,5 @@
 import argon2 from 'argon2';
+import { AccountsReason } from './accounts.errors.js';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { Em } from '../../infra/db.js';
 import type { RateLimiter } from '../../infra/rate-limit.js';
@@ -6,7 +7,6 @@ import {
   AppError,
   conflict,
   ErrorCode,
-  forbidden,
   notFound,
   rateLimited,
   unauthenticated,
@@ -31,6 +31,9 @@ export interface Actor {
   clientAddress: string;
 }
 
+/** An actor with a viewer: what services behind an `isSignedIn` rule take. */
+export type SignedInActor = Actor & { viewer: User };
+
 export interface AccountsDeps {
   tokens: TokenService;
   limiter: RateLimiter;
@@ -51,8 +54,10 @@ export class AccountsService {
     const handle = validateHandle(input.handle);
     const displayName = validateDisplayName(input.displayName);
     const em = actor.em;
-    if (await em.count(User, { email })) throw conflict('email', 'email is already registered');
-    if (await em.count(User, { handle })) throw conflict('handle', 'handle is already taken');
+    if (await em.count(User, { email }))
+      throw conflict('email', 'email is already registered', AccountsReason.EMAIL_TAKEN);
+    if (await em.count(User, { handle }))
+      throw conflict('handle', 'handle is already taken', AccountsReason.HANDLE_TAKEN);
     const user = em.create(User, {
       email,
       handle,
@@ -70,8 +75,8 @@ export class AccountsService {
         em.clear();
         const taken = await em.count(User, { email });
         throw taken
-          ? conflict('email', 'email is already registered')
-          : conflict('handle', 'handle is already taken');
+          ? conflict('email', 'email is already registered', AccountsReason.EMAIL_TAKEN)
+          : conflict('handle', 'handle is already taken', AccountsReason.HANDLE_TAKEN);
       }
       throw e;
     }
@@ -89,12 +94,13 @@ export class AccountsService {
 
     const user = await actor.em.findOne(User, { email }, { populate: ['passwordHash'] });
     const ok = await argon2.verify(user?.passwordHash ?? (await dummyHash), input.password);
-    if (!user || !ok) throw unauthenticated('Wrong email or password');
+    if (!user || !ok)
+      throw unauthenticated('Wrong email or password', AccountsReason.WRONG_CREDENTIALS);
     return { ...(await this.deps.tokens.issue(user.id)), user };
   }
 
-  async updateProfile(actor: Actor, input: UpdateProfileInput): Promise<User> {
-    const user = requireViewer(actor);
+  async updateProfile(actor: SignedInActor, input: UpdateProfileInput): Promise<User> {
+    const user = actor.viewer;
     if (input.displayName !== undefined && input.displayName !== null) {
       user.displayName = validateDisplayName(input.displayName);
     }
@@ -108,13 +114,18 @@ export class AccountsService {
     return user;
   }
 
-  async setUserRole(actor: Actor, userId: string, role: Role): Promise<User> {
-    const admin = requireViewer(actor);
-    if (admin.role !== Role.ADMIN) throw forbidden('Admins only');
+  /** Admins only (the `isAdmin` rule). */
+  async setUserRole(actor: SignedInActor, userId: string, role: Role): Promise<User> {
+    const admin = actor.viewer;
     const user = await findUser(actor.em, userId);
     if (!user) throw notFound('User');
     if (user.id === admin.id && role !== Role.ADMIN) {
-      throw new AppError(ErrorCode.Conflict, 'Admins cannot remove their own admin role');
+      throw new AppError(
+        ErrorCode.Conflict,
+        'Admins cannot remove their own admin role',
+        {},
+        AccountsReason.OWN_ADMIN_ROLE,
+      );
     }
     user.role = role;
     await actor.em.flush();
@@ -139,13 +150,4 @@ export function isId(id: string): boolean {
 
 function findUser(em: Em, id: string): Promise<User | null> {
   return isId(id) ? em.findOne(User, { id }) : Promise.resolve(null);
-}
-
-export function requireViewer(actor: Pick<Actor, 'viewer'>): User {
-  if (!actor.viewer) throw unauthenticated();
-  return actor.viewer;
-}
-
-export function isStaff(user: Pick<User, 'role'> | null): boolean {
-  return user?.role === Role.ADMIN || user?.role === Role.MODERATOR;
 }

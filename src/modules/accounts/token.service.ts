@@ -1,4 +1,5 @@
 import { errors, jwtVerify, SignJWT } from 'jose';
+import { AccountsReason } from './accounts.errors.js';
 import { unauthenticated } from '../../errors.js';
 
 const ISSUER = 'marquee';
@@ -34,11 +35,12 @@ export class TokenService {
         issuer: ISSUER,
         algorithms: ['HS256'],
       });
-      if (!payload.sub) throw unauthenticated('Invalid token');
+      if (!payload.sub) throw unauthenticated('Invalid token', AccountsReason.TOKEN_INVALID);
       return payload.sub;
     } catch (e) {
-      if (e instanceof errors.JWTExpired) throw unauthenticated('Token expired');
-      throw unauthenticated('Invalid token');
+      if (e instanceof errors.JWTExpired)
+        throw unauthenticated('Token expired', AccountsReason.TOKEN_EXPIRED);
+      throw unauthenticated('Invalid token', AccountsReason.TOKEN_INVALID);
     }
   }
 
@@ -46,7 +48,8 @@ export class TokenService {
   async verifyHeader(value: string | undefined | null): Promise<string | null> {
     if (value === undefined || value === null || value === '') return null;
     const match = /^Bearer\s+(\S+)$/i.exec(value.trim());
-    if (!match) throw unauthenticated('Authorization must be "Bearer <token>"');
+    if (!match)
+      throw unauthenticated('Authorization must be "Bearer <token>"', AccountsReason.TOKEN_INVALID);
     return this.verify(match[1]!);
   }
 }

@@ -1,6 +1,7 @@
 import type { EntityData } from '@mikro-orm/core';
 import type { Em } from '../../infra/db.js';
-import { Role, User } from './user.entity.js';
+import { User } from './user.entity.js';
+import { canSeeEmail } from './accounts.policy.js';
 
 /** The public columns of a user, as carried inside events (never the email). */
 export interface UserSnapshot {
@@ -28,14 +29,13 @@ export function userSnapshot(u: User): UserSnapshot {
 /**
  * Registers the user of an event as loaded in `em`, so resolving it costs no query. A
  * merged user counts as fully loaded, so the email its snapshot leaves out would read as
- * null: for the viewers who may see that email (the user themself and admins, as in
- * accounts.rules.ts) it is not merged, and its reference loads the row instead.
+ * null: for the viewers who may see that email (`canSeeEmail`) it is not merged, and its reference loads the row instead.
  */
 export function mergeUserSnapshot(
   em: Em,
   s: UserSnapshot,
   viewer: Pick<User, 'id' | 'role'> | null,
 ): void {
-  if (viewer && (viewer.id === s.id || viewer.role === Role.ADMIN)) return;
+  if (canSeeEmail(viewer, s.id)) return;
   em.merge(User, { ...s, createdAt: new Date(s.createdAt) } as EntityData<User>);
 }

@@ -1,7 +1,7 @@
+import type { Context, SignedIn } from '../../context.js';
 import { badInput, notFound } from '../../errors.js';
-import { END, mapEvents, SKIP } from '../../infra/pubsub.js';
-import { requireViewer, type User } from '../accounts/index.js';
-import type { LiveActor } from '../content/index.js';
+import { inFreshScope, live, SKIP, subscribeThenAuthorize } from '../../live.js';
+import type { User } from '../accounts/index.js';
 import type { ChatLoaders } from './chat.loaders.js';
 import { ChatReader } from './chat.reader.js';
 import { messageFromSnapshot, userFromSnapshot } from './chat.snapshots.js';
@@ -17,10 +17,8 @@ import { messageCursor, parseMessageCursor } from './chat.validation.js';
 import { sequenced, STORED_PAGE } from './chat-live.stream.js';
 import { Message } from './message.entity.js';
 
-/** A subscriber: a live actor with the chat loaders, renewed for every event. */
-export interface ChatLiveActor extends LiveActor {
-  loaders: { chat: ChatLoaders };
-}
+/** A subscriber: a signed-in subscription context (a fresh scope for every event: `live`). */
+type ChatLiveActor = SignedIn<Context>;
 
 type ChatEventValue =
   MessagePosted | MessageUpdated | TypingChanged | ReadReceipt | PresenceChanged;
@@ -40,60 +38,52 @@ export class ChatLiveService extends ChatReader {
     conversationId: string,
     after: string | null,
   ): Promise<AsyncIterableIterator<ChatEventValue>> {
-    const viewer = requireViewer(actor);
+    const viewer = actor.viewer;
     const sentSeq = after ? parseMessageCursor(after, 'after') : 0;
     const events = await this.deps.pubsub.listen(CHAT_EVENTS, conversationId.toLowerCase());
-    const conversation = await this.find(actor, conversationId).catch(async (e: unknown) => {
-      await events.return?.();
-      throw e;
+    const conversation = await subscribeThenAuthorize(events, async () => {
+      const found = await this.find(actor, conversationId);
+      if (!found) throw notFound('Conversation');
+      // The server shows a cursor only once its message is committed, and lastSeq was read
+      // after the client had it: a larger cursor was never handed out, whatever is being sent.
+      if (sentSeq > found.lastSeq) {
+        throw badInput('after', 'is not a message cursor of this conversation');
+      }
+      return found;
     });
-    if (!conversation) {
-      await events.return?.();
-      throw notFound('Conversation');
-    }
-    // The server shows a cursor only once its message is committed, and lastSeq was read
-    // after the client had it: a larger cursor was never handed out, whatever is being sent.
-    if (sentSeq > conversation.lastSeq) {
-      await events.return?.();
-      throw badInput('after', 'is not a message cursor of this conversation');
-    }
+    // A member who left stops receiving at once: their streams end with the event.
+    const scoped = live(actor, events, (e) => e, {
+      allowed: (e) => !(e.type === 'left' && e.userId === viewer.id),
+    });
     return sequenced({
-      events,
+      events: scoped,
       sentSeq,
       replay: sentSeq > 0,
       seqOf: (e) => (e.type === 'posted' ? e.message.seq : null),
-      stored: async (afterSeq, beforeSeq) => {
-        actor.renew();
-        const rows = await actor.em.find(
-          Message,
-          {
-            conversation: conversation.id,
-            seq: beforeSeq ? { $gt: afterSeq, $lt: beforeSeq } : { $gt: afterSeq },
-          },
-          { orderBy: { seq: 'asc' }, limit: STORED_PAGE, populate: ['author'] },
-        );
-        // One statement for the page's reactions; each message then resolves from the cache.
-        await actor.loaders.chat.reactions.loadMany(rows.map((m) => m.id));
-        return rows;
-      },
+      stored: (afterSeq, beforeSeq) =>
+        inFreshScope(actor, async () => {
+          const rows = await actor.em.find(
+            Message,
+            {
+              conversation: conversation.id,
+              seq: beforeSeq ? { $gt: afterSeq, $lt: beforeSeq } : { $gt: afterSeq },
+            },
+            { orderBy: { seq: 'asc' }, limit: STORED_PAGE, populate: ['author'] },
+          );
+          // One statement for the page's reactions; each message then resolves from the cache.
+          await actor.loaders.chat.reactions.loadMany(rows.map((m) => m.id));
+          return rows;
+        }),
       fromStored: (m) => Object.assign(new MessagePosted(), { message: m }),
-      fromLive: async (e) => {
-        // A member who left stops receiving at once: their streams end with the event.
-        if (e.type === 'left') return e.userId === viewer.id ? END : SKIP;
-        actor.renew();
-        return this.toValue(actor, viewer, e);
-      },
+      fromLive: async (e) => (e.type === 'left' ? SKIP : this.toValue(actor, viewer, e)),
     });
   }
 
   /** New messages and read receipts of all the viewer's conversations. */
   async inboxEvents(actor: ChatLiveActor): Promise<AsyncIterableIterator<ChatEventValue>> {
-    const viewer = requireViewer(actor);
+    const viewer = actor.viewer;
     const events = await this.deps.pubsub.listen(CHAT_INBOX, viewer.id);
-    return mapEvents(events, async (e) => {
-      actor.renew();
-      return this.toValue(actor, viewer, e);
-    });
+    return live(actor, events, (e) => this.toValue(actor, viewer, e));
   }
 
   private async toValue(

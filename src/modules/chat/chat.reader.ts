@@ -13,7 +13,7 @@ import {
 } from '../../infra/pagination.js';
 import type { PubSub } from '../../infra/pubsub.js';
 import type { RateLimiter } from '../../infra/rate-limit.js';
-import { isId, requireViewer, type Actor, type User } from '../accounts/index.js';
+import { isId, type Actor, type SignedInActor, type User } from '../accounts/index.js';
 import type { MessageCipher } from './chat.crypto.js';
 import { ChatPublisher } from './chat.publisher.js';
 import { CHAT_LIMITS, messageCursor, parseMessageCursor } from './chat.validation.js';
@@ -69,8 +69,8 @@ export class ChatReader {
   }
 
   /** The viewer's conversations, most recently active first. */
-  async list(actor: Actor, first: number, after: string | null | undefined) {
-    const viewer = requireViewer(actor);
+  async list(actor: SignedInActor, first: number, after: string | null | undefined) {
+    const viewer = actor.viewer;
     const size = pageSize(first);
     const cursor = await actor.em.findByCursor(
       Conversation,
@@ -155,8 +155,8 @@ export class ChatReader {
   }
 
   /** A message of a conversation the viewer is an active member of; NOT_FOUND otherwise. */
-  protected async visibleMessage(actor: Actor, id: string): Promise<Message> {
-    const viewer = requireViewer(actor);
+  protected async visibleMessage(actor: SignedInActor, id: string): Promise<Message> {
+    const viewer = actor.viewer;
     const message = isId(id) ? await actor.em.findOne(Message, { id: id.toLowerCase() }) : null;
     const member =
       message &&

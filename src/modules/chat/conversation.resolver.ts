@@ -12,7 +12,8 @@ import {
   Resolver,
   Root,
 } from 'type-graphql';
-import type { Context } from '../../context.js';
+import { signedIn, type Context } from '../../context.js';
+import type { ConversationService } from './conversation.service.js';
 import { User } from '../accounts/index.js';
 import { ConversationConnection, MessageConnection } from './chat.types.js';
 import { Conversation } from './conversation.entity.js';
@@ -29,14 +30,16 @@ class ConversationsArgs {
 
 @Resolver(() => Conversation)
 export class ConversationResolver {
+  constructor(private readonly conversationService: ConversationService) {}
+
   @Query(() => Conversation, { nullable: true, description: 'Null for anyone but its members.' })
   conversation(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
-    return ctx.services.conversations.find(ctx, id);
+    return this.conversationService.find(ctx, id);
   }
 
   @Query(() => ConversationConnection)
   conversations(@Args(() => ConversationsArgs) a: ConversationsArgs, @Ctx() ctx: Context) {
-    return ctx.services.conversations.list(ctx, a.first ?? 20, a.after);
+    return this.conversationService.list(signedIn(ctx), a.first ?? 20, a.after);
   }
 
   @Mutation(() => Conversation, {
@@ -48,24 +51,21 @@ export class ConversationResolver {
     @Arg('title', () => String, { nullable: true }) title: string | null,
     @Ctx() ctx: Context,
   ) {
-    return ctx.services.conversations.start(ctx, memberIds, title);
+    return this.conversationService.start(signedIn(ctx), memberIds, title);
   }
 
   @Mutation(() => ID)
   leaveConversation(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
-    return ctx.services.conversations.leave(ctx, id);
+    return this.conversationService.leave(signedIn(ctx), id);
   }
 
   @Mutation(() => Conversation)
-  async markRead(
+  markRead(
     @Arg('conversationId', () => ID) conversationId: string,
     @Arg('cursor', () => String) cursor: string,
     @Ctx() ctx: Context,
   ) {
-    const conversation = await ctx.services.conversations.markRead(ctx, conversationId, cursor);
-    ctx.loaders.chat.unreadCount.clear(conversation.id);
-    ctx.loaders.chat.members.clear(conversation.id);
-    return conversation;
+    return this.conversationService.markRead(signedIn(ctx), conversationId, cursor);
   }
 
   @Mutation(() => Boolean)
@@ -74,17 +74,17 @@ export class ConversationResolver {
     @Arg('typing', () => Boolean) typing: boolean,
     @Ctx() ctx: Context,
   ) {
-    return ctx.services.conversations.setTyping(ctx, conversationId, typing);
+    return this.conversationService.setTyping(signedIn(ctx), conversationId, typing);
   }
 
   @Mutation(() => User)
   blockUser(@Arg('userId', () => ID) userId: string, @Ctx() ctx: Context) {
-    return ctx.services.conversations.block(ctx, userId);
+    return this.conversationService.block(signedIn(ctx), userId);
   }
 
   @Mutation(() => User)
   unblockUser(@Arg('userId', () => ID) userId: string, @Ctx() ctx: Context) {
-    return ctx.services.conversations.unblock(ctx, userId);
+    return this.conversationService.unblock(signedIn(ctx), userId);
   }
 
   @FieldResolver(() => [ConversationMember])
@@ -112,6 +112,6 @@ export class ConversationResolver {
     @Arg('before', () => String, { nullable: true }) before: string | null,
     @Ctx() ctx: Context,
   ) {
-    return ctx.services.conversations.messages(ctx, conversation, last ?? 50, before);
+    return this.conversationService.messages(ctx, conversation, last ?? 50, before);
   }
 }

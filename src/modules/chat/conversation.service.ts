@@ -1,6 +1,9 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import { ChatReason } from './chat.errors.js';
 import { badInput, forbidden, notFound } from '../../errors.js';
-import { isId, requireViewer, User, type Actor } from '../accounts/index.js';
+import { commit } from '../../infra/db.js';
+import { isId, User, type SignedInActor } from '../accounts/index.js';
+import { canWriteDirect } from './chat.policy.js';
 import { Block } from './block.entity.js';
 import { ChatReader } from './chat.reader.js';
 import { CHAT_LIMITS, parseMessageCursor, validateTitle } from './chat.validation.js';
@@ -17,73 +20,84 @@ export class ConversationService extends ChatReader {
    * `directKey` settles a race between both starting it) and re-joined by both when either
    * had left. More: a new GROUP. The viewer is always a member; listing them is ignored.
    */
-  async start(actor: Actor, memberIds: readonly string[], rawTitle?: string | null) {
-    const viewer = requireViewer(actor);
+  async start(actor: SignedInActor, memberIds: readonly string[], rawTitle?: string | null) {
+    const viewer = actor.viewer;
     const title = validateTitle(rawTitle);
     const others = await this.users(actor, memberIds, viewer);
     if (others.length === 1) return this.direct(actor, viewer, others[0]!);
     if (others.length + 1 > CHAT_LIMITS.groupMembers) {
       throw badInput('memberIds', `a group has at most ${CHAT_LIMITS.groupMembers} members`);
     }
-    const conversation = actor.em.create(Conversation, { kind: ConversationKind.GROUP, title });
-    for (const user of [viewer, ...others]) {
-      actor.em.create(ConversationMember, { conversation, user });
-    }
-    await actor.em.flush();
-    return conversation;
+    return commit(actor, async (tx) => {
+      const conversation = tx.create(Conversation, { kind: ConversationKind.GROUP, title });
+      for (const user of [viewer, ...others]) {
+        tx.create(ConversationMember, { conversation, user: user.id });
+      }
+      return conversation;
+    });
   }
 
-  async leave(actor: Actor, id: string): Promise<string> {
-    const viewer = requireViewer(actor);
-    const conversation = await this.member(actor, id);
-    await actor.em.nativeUpdate(
-      ConversationMember,
-      { conversation: conversation.id, user: viewer.id },
-      { leftAt: new Date() },
-    );
-    await this.announce('a departure', () => this.events.left(conversation.id, viewer.id));
-    return conversation.id;
+  async leave(actor: SignedInActor, id: string): Promise<string> {
+    const viewer = actor.viewer;
+    return commit(actor, async (tx, committed) => {
+      const conversation = await this.member({ ...actor, em: tx }, id);
+      await tx.nativeUpdate(
+        ConversationMember,
+        { conversation: conversation.id, user: viewer.id },
+        { leftAt: new Date() },
+      );
+      committed.afterCommit(() =>
+        this.announce('a departure', () => this.events.left(conversation.id, viewer.id)),
+      );
+      return conversation.id;
+    });
   }
 
   /** Moves the viewer's read position to `cursor`, never backwards. */
-  async markRead(actor: Actor, id: string, cursor: string): Promise<Conversation> {
-    const viewer = requireViewer(actor);
-    const conversation = await this.member(actor, id);
-    const seq = parseMessageCursor(cursor, 'cursor');
-    await actor.em.refresh(conversation);
-    if (seq > conversation.lastSeq) {
-      throw badInput('cursor', 'is not a message cursor of this conversation');
-    }
-    // Conditional, so a late request with an older cursor cannot move it back.
-    const moved = await actor.em.nativeUpdate(
-      ConversationMember,
-      { conversation: conversation.id, user: viewer.id, lastReadSeq: { $lt: seq } },
-      { lastReadSeq: seq },
-    );
-    if (moved) {
-      await this.announce('a read receipt', () =>
-        this.events.read(actor.em, conversation.id, viewer.id, seq),
+  async markRead(actor: SignedInActor, id: string, cursor: string): Promise<Conversation> {
+    const viewer = actor.viewer;
+    return commit(actor, async (tx, committed) => {
+      // Read on the clean fork: lastSeq as committed now, not as the request first saw it.
+      const conversation = await this.member({ ...actor, em: tx }, id);
+      const seq = parseMessageCursor(cursor, 'cursor');
+      if (seq > conversation.lastSeq) {
+        throw badInput('cursor', 'is not a message cursor of this conversation');
+      }
+      // Conditional, so a late request with an older cursor cannot move it back.
+      const moved = await tx.nativeUpdate(
+        ConversationMember,
+        { conversation: conversation.id, user: viewer.id, lastReadSeq: { $lt: seq } },
+        { lastReadSeq: seq },
       );
-    }
-    return conversation;
+      if (moved) {
+        committed.afterCommit(() =>
+          this.announce('a read receipt', () =>
+            this.events.read(actor.em, conversation.id, viewer.id, seq),
+          ),
+        );
+      }
+      return conversation;
+    });
   }
 
-  async block(actor: Actor, userId: string): Promise<User> {
-    const viewer = requireViewer(actor);
+  async block(actor: SignedInActor, userId: string): Promise<User> {
+    const viewer = actor.viewer;
     const user = await this.otherUser(actor, userId, viewer);
-    await actor.em
-      .createQueryBuilder(Block)
-      .insert({ blocker: viewer.id, blocked: user.id, createdAt: new Date() })
-      .onConflict(['blocker', 'blocked'])
-      .ignore()
-      .execute('run');
+    await commit(actor, (tx) =>
+      tx
+        .createQueryBuilder(Block)
+        .insert({ blocker: viewer.id, blocked: user.id, createdAt: new Date() })
+        .onConflict(['blocker', 'blocked'])
+        .ignore()
+        .execute('run'),
+    );
     return user;
   }
 
-  async unblock(actor: Actor, userId: string): Promise<User> {
-    const viewer = requireViewer(actor);
+  async unblock(actor: SignedInActor, userId: string): Promise<User> {
+    const viewer = actor.viewer;
     const user = await this.otherUser(actor, userId, viewer);
-    await actor.em.nativeDelete(Block, { blocker: viewer.id, blocked: user.id });
+    await commit(actor, (tx) => tx.nativeDelete(Block, { blocker: viewer.id, blocked: user.id }));
     return user;
   }
 
@@ -92,8 +106,8 @@ export class ConversationService extends ChatReader {
    * turns itself off after `typingTtlMs` unless renewed; the timer lives on the process
    * that received it, and its event goes through the same pub/sub as any other.
    */
-  async setTyping(actor: Actor, id: string, typing: boolean): Promise<boolean> {
-    const viewer = requireViewer(actor);
+  async setTyping(actor: SignedInActor, id: string, typing: boolean): Promise<boolean> {
+    const viewer = actor.viewer;
     const conversation = await this.member(actor, id);
     const key = `${conversation.id}:${viewer.id}`;
     clearTimeout(this.typingTimers.get(key));
@@ -120,15 +134,17 @@ export class ConversationService extends ChatReader {
 
   // ------------------------------------------------------------------ helpers
 
-  private async direct(actor: Actor, viewer: User, other: User): Promise<Conversation> {
-    if (await actor.em.count(Block, { blocker: other.id, blocked: viewer.id })) {
-      throw forbidden('This user does not accept your messages');
+  private async direct(actor: SignedInActor, viewer: User, other: User): Promise<Conversation> {
+    if (
+      !canWriteDirect((await actor.em.count(Block, { blocker: other.id, blocked: viewer.id })) > 0)
+    ) {
+      throw forbidden('This user does not accept your messages', ChatReason.BLOCKED);
     }
     const directKey = directKeyOf(viewer.id, other.id);
     let conversation = await actor.em.findOne(Conversation, { directKey });
     if (!conversation) {
       try {
-        conversation = await actor.em.fork().transactional(async (em) => {
+        conversation = await commit(actor, async (em) => {
           const created = em.create(Conversation, { kind: ConversationKind.DIRECT, directKey });
           em.create(ConversationMember, { conversation: created, user: viewer.id });
           em.create(ConversationMember, { conversation: created, user: other.id });
@@ -140,16 +156,19 @@ export class ConversationService extends ChatReader {
         conversation = await actor.em.findOneOrFail(Conversation, { directKey });
       }
     }
-    await actor.em.nativeUpdate(
-      ConversationMember,
-      { conversation: conversation.id, leftAt: { $ne: null } },
-      { leftAt: null },
+    const id = conversation.id;
+    await commit(actor, (tx) =>
+      tx.nativeUpdate(
+        ConversationMember,
+        { conversation: id, leftAt: { $ne: null } },
+        { leftAt: null },
+      ),
     );
     return conversation;
   }
 
   /** The other users named, without the viewer and duplicates; unknown ids: BAD_USER_INPUT. */
-  private async users(actor: Actor, ids: readonly string[], viewer: User): Promise<User[]> {
+  private async users(actor: SignedInActor, ids: readonly string[], viewer: User): Promise<User[]> {
     if (ids.length > CHAT_LIMITS.groupMembers) {
       throw badInput('memberIds', `a group has at most ${CHAT_LIMITS.groupMembers} members`);
     }
@@ -162,7 +181,7 @@ export class ConversationService extends ChatReader {
     return wanted.map((id) => byId.get(id)!);
   }
 
-  private async otherUser(actor: Actor, id: string, viewer: User): Promise<User> {
+  private async otherUser(actor: SignedInActor, id: string, viewer: User): Promise<User> {
     const user = isId(id) ? await actor.em.findOne(User, { id: id.toLowerCase() }) : null;
     if (!user) throw notFound('User');
     if (user.id === viewer.id) throw badInput('userId', 'must be another user');

@@ -1,5 +1,6 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from 'type-graphql';
-import type { Context } from '../../context.js';
+import { signedIn, type Context } from '../../context.js';
+import type { MessageService } from './message.service.js';
 import { User } from '../accounts/index.js';
 import { SendMessageInput } from './chat.inputs.js';
 import { ReactionCount } from './chat.types.js';
@@ -8,15 +9,11 @@ import { Message } from './message.entity.js';
 
 @Resolver(() => Message)
 export class MessageResolver {
+  constructor(private readonly messages: MessageService) {}
+
   @Mutation(() => Message)
-  async sendMessage(
-    @Arg('input', () => SendMessageInput) input: SendMessageInput,
-    @Ctx() ctx: Context,
-  ) {
-    const message = await ctx.services.messages.send(ctx, input);
-    ctx.loaders.chat.lastMessage.clearAll();
-    ctx.loaders.chat.unreadCount.clear(message.conversation.id);
-    return message;
+  sendMessage(@Arg('input', () => SendMessageInput) input: SendMessageInput, @Ctx() ctx: Context) {
+    return this.messages.send(signedIn(ctx), input);
   }
 
   @Mutation(() => Message)
@@ -25,25 +22,21 @@ export class MessageResolver {
     @Arg('body', () => String) body: string,
     @Ctx() ctx: Context,
   ) {
-    return ctx.services.messages.edit(ctx, id, body);
+    return this.messages.edit(signedIn(ctx), id, body);
   }
 
   @Mutation(() => Message)
-  async deleteMessage(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
-    const message = await ctx.services.messages.delete(ctx, id);
-    ctx.loaders.chat.reactions.clear(message.id);
-    return message;
+  deleteMessage(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
+    return this.messages.delete(signedIn(ctx), id);
   }
 
   @Mutation(() => Message, { description: "Toggles the viewer's reaction." })
-  async react(
+  react(
     @Arg('messageId', () => ID) messageId: string,
     @Arg('emoji', () => String) emoji: string,
     @Ctx() ctx: Context,
   ) {
-    const message = await ctx.services.messages.react(ctx, messageId, emoji);
-    ctx.loaders.chat.reactions.clear(message.id);
-    return message;
+    return this.messages.react(signedIn(ctx), messageId, emoji);
   }
 
   @FieldResolver(() => ID)
@@ -57,8 +50,8 @@ export class MessageResolver {
   }
 
   @FieldResolver(() => String, { nullable: true, description: 'Null once deleted.' })
-  body(@Root() message: Message, @Ctx() ctx: Context): string | null {
-    return ctx.services.messages.body(message);
+  body(@Root() message: Message): string | null {
+    return this.messages.body(message);
   }
 
   @FieldResolver(() => Message, { nullable: true })

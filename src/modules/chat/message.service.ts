@@ -1,7 +1,10 @@
 import { userActor } from '../../infra/activity.js';
+import { ChatReason } from './chat.errors.js';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { badInput, conflict, forbidden, rateLimited } from '../../errors.js';
-import { isId, isStaff, requireViewer, type Actor, type User } from '../accounts/index.js';
+import { commit } from '../../infra/db.js';
+import { isId, type Actor, type SignedInActor, type User } from '../accounts/index.js';
+import { canDeleteMessage, canEditMessage, canWriteDirect } from './chat.policy.js';
 import { Block } from './block.entity.js';
 import { ChatReader } from './chat.reader.js';
 import type { SendMessageInput } from './chat.inputs.js';
@@ -25,8 +28,8 @@ export class MessageService extends ChatReader {
    * processes, so cursors never repeat or go backwards, and a failed insert gives its
    * number back. A resent `clientMessageId` returns the first message.
    */
-  async send(actor: Actor, input: SendMessageInput): Promise<Message> {
-    const viewer = requireViewer(actor);
+  async send(actor: SignedInActor, input: SendMessageInput): Promise<Message> {
+    const viewer = actor.viewer;
     const body = validateMessageBody(input.body);
     const clientMessageId = validateClientMessageId(input.clientMessageId);
     const conversation = await this.member(actor, input.conversationId);
@@ -40,9 +43,7 @@ export class MessageService extends ChatReader {
 
     const now = new Date();
     try {
-      // On a fresh fork: the commit's flush must write this message only, never the
-      // request's other entities (copies of rows that other requests may have changed).
-      const stored = await actor.em.fork().transactional(async (em) => {
+      const stored = await commit(actor, async (em, committed) => {
         const [row] = await em.execute<{ last_seq: number | string }[]>(
           'update conversations set last_seq = last_seq + 1 where id = ? returning last_seq',
           [conversation.id],
@@ -64,13 +65,16 @@ export class MessageService extends ChatReader {
           createdAt: now,
         });
         Object.assign(message, this.deps.cipher.seal(message.id, body));
+        committed.afterCommit(async () => {
+          await this.announce('a message', () =>
+            this.events.message(actor.em, 'posted', message.id),
+          );
+          await this.deps.activity.record(actor.em, [
+            { kind: 'message', actor: userActor(viewer.id), at: now },
+          ]);
+        });
         return message;
       });
-      await actor.em.refresh(conversation);
-      await this.announce('a message', () => this.events.message(actor.em, 'posted', stored.id));
-      await this.deps.activity.record(actor.em, [
-        { kind: 'message', actor: userActor(viewer.id), at: now },
-      ]);
       return stored;
     } catch (e) {
       if (!(e instanceof UniqueConstraintViolationException) || !clientMessageId) throw e;
@@ -81,65 +85,81 @@ export class MessageService extends ChatReader {
     }
   }
 
-  async edit(actor: Actor, id: string, rawBody: string): Promise<Message> {
-    const viewer = requireViewer(actor);
+  edit(actor: SignedInActor, id: string, rawBody: string): Promise<Message> {
     const body = validateMessageBody(rawBody);
-    const message = await this.visibleMessage(actor, id);
-    if (message.author.id !== viewer.id) throw forbidden('Only the author may edit a message');
-    if (message.deletedAt) throw conflict('id', 'A deleted message cannot be edited');
-    Object.assign(message, this.deps.cipher.seal(message.id, body), { editedAt: new Date() });
-    await actor.em.flush();
-    await this.announce('an edit', () => this.events.message(actor.em, 'updated', message.id));
-    return message;
+    return commit(actor, async (tx, committed) => {
+      const message = await this.visibleMessage({ ...actor, em: tx }, id);
+      if (!canEditMessage(actor.viewer, facts(message)))
+        throw forbidden('Only the author may edit a message', ChatReason.NOT_MESSAGE_AUTHOR);
+      if (message.deletedAt)
+        throw conflict('id', 'A deleted message cannot be edited', ChatReason.MESSAGE_DELETED);
+      Object.assign(message, this.deps.cipher.seal(message.id, body), { editedAt: new Date() });
+      committed.afterCommit(() =>
+        this.announce('an edit', () => this.events.message(actor.em, 'updated', message.id)),
+      );
+      return message;
+    });
   }
 
   /** Leaves a tombstone: the body and reactions go, the message keeps its place. */
-  async delete(actor: Actor, id: string): Promise<Message> {
-    const viewer = requireViewer(actor);
-    const message = await this.visibleMessage(actor, id);
-    if (message.author.id !== viewer.id && !isStaff(viewer)) {
-      throw forbidden('Only the author or a moderator may delete a message');
-    }
-    if (message.deletedAt) return message;
-    await actor.em.fork().transactional(async (em) => {
-      await em.nativeDelete(Reaction, { message: message.id });
-      await em.nativeUpdate(
-        Message,
-        { id: message.id },
-        { ciphertext: null, keyId: null, deletedAt: new Date() },
+  delete(actor: SignedInActor, id: string): Promise<Message> {
+    return commit(actor, async (tx, committed) => {
+      const message = await this.visibleMessage({ ...actor, em: tx }, id);
+      if (!canDeleteMessage(actor.viewer, facts(message))) {
+        throw forbidden(
+          'Only the author or a moderator may delete a message',
+          ChatReason.NOT_AUTHOR_OR_MODERATOR,
+        );
+      }
+      if (message.deletedAt) return message;
+      await tx.nativeDelete(Reaction, { message: message.id });
+      Object.assign(message, { ciphertext: null, keyId: null, deletedAt: new Date() });
+      committed.afterCommit(() =>
+        this.announce('a deletion', () => this.events.message(actor.em, 'updated', message.id)),
       );
+      return message;
     });
-    await actor.em.refresh(message);
-    await this.announce('a deletion', () => this.events.message(actor.em, 'updated', message.id));
-    return message;
   }
 
-  /** Toggles the viewer's `emoji` on the message; at most 20 distinct emojis per message. */
-  async react(actor: Actor, id: string, rawEmoji: string): Promise<Message> {
-    const viewer = requireViewer(actor);
+  /**
+   * Toggles the viewer's `emoji` on the message; at most 20 distinct emojis per message.
+   * The count and the insert are one transaction that first takes the message's row lock
+   * (a no-op UPDATE), so concurrent reactions are counted one after the other and none
+   * can pass the cap.
+   */
+  react(actor: SignedInActor, id: string, rawEmoji: string): Promise<Message> {
     const emoji = validateEmoji(rawEmoji);
-    const message = await this.visibleMessage(actor, id);
-    if (message.deletedAt) throw conflict('messageId', 'A deleted message cannot get reactions');
-    const key = { message: message.id, user: viewer.id, emoji };
-    const changed = () =>
-      this.announce('a reaction', () => this.events.message(actor.em, 'updated', message.id));
-    if (await actor.em.nativeDelete(Reaction, key)) {
-      await changed();
+    return commit(actor, async (tx, committed) => {
+      const message = await this.visibleMessage({ ...actor, em: tx }, id);
+      if (message.deletedAt)
+        throw conflict(
+          'messageId',
+          'A deleted message cannot get reactions',
+          ChatReason.MESSAGE_DELETED,
+        );
+      await tx.execute('update messages set seq = seq where id = ?', [message.id]);
+      committed.afterCommit(() =>
+        this.announce('a reaction', () => this.events.message(actor.em, 'updated', message.id)),
+      );
+      const key = { message: message.id, user: actor.viewer.id, emoji };
+      if (await tx.nativeDelete(Reaction, key)) return message;
+      const used = await tx.find(Reaction, { message: message.id }, { fields: ['emoji'] });
+      const distinct = new Set(used.map((r) => r.emoji));
+      if (!distinct.has(emoji) && distinct.size >= CHAT_LIMITS.emojisPerMessage) {
+        throw badInput(
+          'emoji',
+          `a message has at most ${CHAT_LIMITS.emojisPerMessage} emojis`,
+          ChatReason.EMOJI_LIMIT,
+        );
+      }
+      await tx
+        .createQueryBuilder(Reaction)
+        .insert({ ...key, createdAt: new Date() })
+        .onConflict(['message', 'user', 'emoji'])
+        .ignore()
+        .execute('run');
       return message;
-    }
-    const used = await actor.em.find(Reaction, { message: message.id }, { fields: ['emoji'] });
-    const distinct = new Set(used.map((r) => r.emoji));
-    if (!distinct.has(emoji) && distinct.size >= CHAT_LIMITS.emojisPerMessage) {
-      throw badInput('emoji', `a message has at most ${CHAT_LIMITS.emojisPerMessage} emojis`);
-    }
-    await actor.em
-      .createQueryBuilder(Reaction)
-      .insert({ ...key, createdAt: new Date() })
-      .onConflict(['message', 'user', 'emoji'])
-      .ignore()
-      .execute('run');
-    await changed();
-    return message;
+    });
   }
 
   // ------------------------------------------------------------------ helpers
@@ -148,8 +168,10 @@ export class MessageService extends ChatReader {
   private async checkNotBlocked(actor: Actor, conversation: Conversation, viewer: User) {
     if (conversation.kind !== ConversationKind.DIRECT) return;
     const other = conversation.directKey!.split(':').find((id) => id !== viewer.id)!;
-    if (await actor.em.count(Block, { blocker: other, blocked: viewer.id })) {
-      throw forbidden('This user does not accept your messages');
+    if (
+      !canWriteDirect((await actor.em.count(Block, { blocker: other, blocked: viewer.id })) > 0)
+    ) {
+      throw forbidden('This user does not accept your messages', ChatReason.BLOCKED);
     }
   }
 
@@ -186,4 +208,8 @@ export class MessageService extends ChatReader {
     );
     if (!overall.allowed) throw rateLimited(overall.retryAfter);
   }
+}
+
+function facts(message: Message) {
+  return { authorId: message.author.id, deleted: !!message.deletedAt };
 }

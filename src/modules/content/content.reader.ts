@@ -14,7 +14,7 @@ import {
 } from '../../infra/pagination.js';
 import type { PubSub } from '../../infra/pubsub.js';
 import { isId, isStaff, type Actor, type User } from '../accounts/index.js';
-import { canRead } from './content.access.js';
+import { canRead } from './content.policy.js';
 import { Content, ContentStatus } from './content.entity.js';
 import { ContentTag } from './content-tag.entity.js';
 import { Comment } from './comment.entity.js';

@@ -10,10 +10,11 @@ import {
   Resolver,
   Root,
 } from 'type-graphql';
-import type { Context } from '../../context.js';
+import { signedIn, type Context } from '../../context.js';
 import { pageSize } from '../../infra/pagination.js';
 import { User } from '../accounts/index.js';
 import { Content } from './content.entity.js';
+import type { ContentService } from './content.service.js';
 import {
   ContentOrder,
   ContentsArgs,
@@ -25,17 +26,19 @@ import { CommentConnection, ContentConnection } from './content.types.js';
 
 @Resolver(() => Content)
 export class ContentResolver {
+  constructor(private readonly contentService: ContentService) {}
+
   @Query(() => Content, {
     nullable: true,
     description: 'Null when it does not exist or the viewer may not read it.',
   })
   content(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
-    return ctx.services.content.find(ctx, id);
+    return this.contentService.find(ctx, id);
   }
 
   @Query(() => ContentConnection)
   contents(@Args(() => ContentsArgs) a: ContentsArgs, @Ctx() ctx: Context) {
-    return ctx.services.content.list(
+    return this.contentService.list(
       ctx,
       a.filter,
       a.orderBy ?? ContentOrder.NEWEST,
@@ -53,7 +56,7 @@ export class ContentResolver {
     @Args(() => PageArgs) a: PageArgs,
     @Ctx() ctx: Context,
   ) {
-    return ctx.services.content.search(ctx, query, a.first ?? 20, a.after);
+    return this.contentService.search(ctx, query, a.first ?? 20, a.after);
   }
 
   @Mutation(() => Content)
@@ -61,7 +64,7 @@ export class ContentResolver {
     @Arg('input', () => CreateContentInput) input: CreateContentInput,
     @Ctx() ctx: Context,
   ) {
-    return ctx.services.content.create(ctx, input);
+    return this.contentService.create(signedIn(ctx), input);
   }
 
   @Mutation(() => Content)
@@ -70,7 +73,7 @@ export class ContentResolver {
     @Arg('input', () => UpdateContentInput) input: UpdateContentInput,
     @Ctx() ctx: Context,
   ) {
-    return ctx.services.content.update(ctx, id, input);
+    return this.contentService.update(signedIn(ctx), id, input);
   }
 
   @Mutation(() => Content, {
@@ -81,32 +84,27 @@ export class ContentResolver {
     @Arg('at', () => Date, { nullable: true }) at: Date | null,
     @Ctx() ctx: Context,
   ) {
-    return ctx.services.content.publish(ctx, id, at);
+    return this.contentService.publish(signedIn(ctx), id, at);
   }
 
   @Mutation(() => Content)
   archiveContent(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
-    return ctx.services.content.archive(ctx, id);
+    return this.contentService.archive(signedIn(ctx), id);
   }
 
   @Mutation(() => ID, { description: 'Returns the id of what was deleted.' })
   deleteContent(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
-    return ctx.services.content.delete(ctx, id);
+    return this.contentService.delete(signedIn(ctx), id);
   }
 
   @Mutation(() => Content)
-  async likeContent(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
-    const content = await ctx.services.content.like(ctx, id);
-    // The loader may have answered for this content earlier in the same request.
-    ctx.loaders.content.viewerHasLiked.clear(content.id).prime(content.id, true);
-    return content;
+  likeContent(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
+    return this.contentService.like(signedIn(ctx), id);
   }
 
   @Mutation(() => Content)
-  async unlikeContent(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
-    const content = await ctx.services.content.unlike(ctx, id);
-    ctx.loaders.content.viewerHasLiked.clear(content.id).prime(content.id, false);
-    return content;
+  unlikeContent(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
+    return this.contentService.unlike(signedIn(ctx), id);
   }
 
   @FieldResolver(() => User)
@@ -129,13 +127,15 @@ export class ContentResolver {
     const size = pageSize(first ?? 20);
     // First pages batch across a list of contents; later pages are one content's.
     return after
-      ? ctx.services.content.comments(ctx, content, size, after)
+      ? this.contentService.comments(ctx, content, size, after)
       : ctx.loaders.content.firstComments.load({ content, size });
   }
 }
 
 @Resolver(() => User)
 export class UserContentsResolver {
+  constructor(private readonly contentService: ContentService) {}
+
   @FieldResolver(() => ContentConnection, {
     description:
       'Published content by this user, newest first; the user themself also sees their drafts.',
@@ -146,6 +146,6 @@ export class UserContentsResolver {
     @Arg('after', () => String, { nullable: true }) after: string | null,
     @Ctx() ctx: Context,
   ) {
-    return ctx.services.content.userContents(ctx, user, first ?? 20, after);
+    return this.contentService.userContents(ctx, user, first ?? 20, after);
   }
 }

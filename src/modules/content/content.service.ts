@@ -1,8 +1,9 @@
-import { userActor, type Activity } from '../../infra/activity.js';
-import { raw } from '@mikro-orm/core';
 import { badInput, conflict, forbidden, notFound } from '../../errors.js';
-import { isId, requireViewer, type Actor } from '../accounts/index.js';
-import { canModerate, canRead } from './content.access.js';
+import { ContentReason } from './content.errors.js';
+import { userActor, type Activity } from '../../infra/activity.js';
+import { bump, commit, settle, type Committed, type Em } from '../../infra/db.js';
+import { isId, userSnapshot, type Actor, type SignedInActor } from '../accounts/index.js';
+import { canEdit, canInteract, canModerate, canRead } from './content.policy.js';
 import { Content, ContentStatus } from './content.entity.js';
 import { ContentTag } from './content-tag.entity.js';
 import { Comment } from './comment.entity.js';
@@ -10,7 +11,6 @@ import { Like } from './like.entity.js';
 import type { CreateContentInput, UpdateContentInput } from './content.inputs.js';
 import { ContentReader, view } from './content.reader.js';
 import { CONTENT_ACTIVITY, CONTENT_PUBLISHED } from './content.topics.js';
-import { userSnapshot } from '../accounts/index.js';
 import { commentEvent, contentSnapshot } from './content.snapshots.js';
 import {
   normalizeTags,
@@ -21,194 +21,214 @@ import {
   validateTitle,
 } from './content.validation.js';
 
-/** Everything that changes content, likes and comments, and the events that follow. */
+/**
+ * Everything that changes content, likes and comments, and the events that follow. Every
+ * write goes through `commit`: checks and changes in one transaction on a clean fork, the
+ * events after it commits. What a mutation returns is the committed row.
+ */
 export class ContentService extends ContentReader {
   // ------------------------------------------------------------------ writing
 
-  async create(actor: Actor, input: CreateContentInput): Promise<Content> {
-    const viewer = requireViewer(actor);
-    const now = new Date();
-    const content = actor.em.create(Content, {
-      kind: input.kind,
-      title: validateTitle(input.title),
-      body: validateBody(input.body),
-      tags: normalizeTags(input.tags ?? []),
-      media: validateMedia(input.kind, input.media ?? []),
-      status: ContentStatus.DRAFT,
-      author: viewer,
-      createdAt: now,
-      updatedAt: now,
-      listedAt: now,
-    });
-    for (const tag of content.tags) actor.em.create(ContentTag, { content, tag });
-    await actor.em.flush();
-    return content;
-  }
-
-  async update(actor: Actor, id: string, input: UpdateContentInput): Promise<Content> {
-    const content = await this.authored(actor, id);
-    if (input.title !== undefined && input.title !== null)
-      content.title = validateTitle(input.title);
-    if (input.body !== undefined && input.body !== null) content.body = validateBody(input.body);
-    if (input.media !== undefined && input.media !== null) {
-      const media = validateMedia(content.kind, input.media);
-      if (content.status === ContentStatus.PUBLISHED || content.status === ContentStatus.SCHEDULED)
-        requirePublishableMedia(content.kind, media);
-      content.media = media;
-    }
-    if (input.tags !== undefined && input.tags !== null) {
-      const tags = normalizeTags(input.tags);
-      await actor.em.nativeDelete(ContentTag, { content: content.id, tag: { $nin: tags } });
-      const existing = new Set(
-        (await actor.em.find(ContentTag, { content: content.id })).map((t) => t.tag),
-      );
-      for (const tag of tags) if (!existing.has(tag)) actor.em.create(ContentTag, { content, tag });
-      content.tags = tags;
-    }
-    content.updatedAt = new Date();
-    await actor.em.flush();
-    return content;
-  }
-
-  async publish(actor: Actor, id: string, at: Date | null | undefined): Promise<Content> {
-    const content = await this.authored(actor, id);
-    if (at && Number.isNaN(at.getTime())) throw badInput('at', 'is not a valid date-time');
-    requirePublishableMedia(content.kind, content.media);
-    const now = new Date();
-    const scheduling = !!at && at.getTime() > now.getTime();
-    if (content.status === ContentStatus.PUBLISHED) {
-      if (scheduling) throw conflict('status', 'Content is already published');
+  create(actor: SignedInActor, input: CreateContentInput): Promise<Content> {
+    const title = validateTitle(input.title);
+    const body = validateBody(input.body);
+    const tags = normalizeTags(input.tags ?? []);
+    const media = validateMedia(input.kind, input.media ?? []);
+    return commit(actor, async (tx) => {
+      const now = new Date();
+      const content = tx.create(Content, {
+        kind: input.kind,
+        title,
+        body,
+        tags,
+        media,
+        status: ContentStatus.DRAFT,
+        author: actor.viewer.id,
+        createdAt: now,
+        updatedAt: now,
+        listedAt: now,
+      });
+      for (const tag of content.tags) tx.create(ContentTag, { content, tag });
       return content;
-    }
-    // Conditional on not being published yet: of concurrent publications (a double click,
-    // the scheduler), one changes the row and announces it; the others see it published.
-    const changed = await actor.em.nativeUpdate(
-      Content,
-      { id: content.id, status: { $ne: ContentStatus.PUBLISHED } },
-      scheduling
-        ? { status: ContentStatus.SCHEDULED, publishedAt: at, updatedAt: now }
-        : { status: ContentStatus.PUBLISHED, publishedAt: now, listedAt: now, updatedAt: now },
-    );
-    await actor.em.refresh(content);
-    if (changed === 0 && scheduling) throw conflict('status', 'Content is already published');
-    if (changed === 1 && !scheduling) await this.announce([content]);
-    return content;
+    });
   }
 
-  async archive(actor: Actor, id: string): Promise<Content> {
-    const viewer = requireViewer(actor);
-    const content = await this.readable(actor, id);
-    if (!canModerate(viewer, content.author.id))
-      throw forbidden('Only the author or a moderator may archive this');
-    if (content.status !== ContentStatus.ARCHIVED) {
-      content.status = ContentStatus.ARCHIVED;
+  update(actor: SignedInActor, id: string, input: UpdateContentInput): Promise<Content> {
+    return commit(actor, async (tx) => {
+      const content = await this.editable(tx, actor, id);
+      if (input.title !== undefined && input.title !== null)
+        content.title = validateTitle(input.title);
+      if (input.body !== undefined && input.body !== null) content.body = validateBody(input.body);
+      if (input.media !== undefined && input.media !== null) {
+        const media = validateMedia(content.kind, input.media);
+        if (
+          content.status === ContentStatus.PUBLISHED ||
+          content.status === ContentStatus.SCHEDULED
+        )
+          requirePublishableMedia(content.kind, media);
+        content.media = media;
+      }
+      if (input.tags !== undefined && input.tags !== null) {
+        const tags = normalizeTags(input.tags);
+        await tx.nativeDelete(ContentTag, { content: content.id, tag: { $nin: tags } });
+        const existing = new Set(
+          (await tx.find(ContentTag, { content: content.id })).map((t) => t.tag),
+        );
+        for (const tag of tags) if (!existing.has(tag)) tx.create(ContentTag, { content, tag });
+        content.tags = tags;
+      }
       content.updatedAt = new Date();
-      await actor.em.flush();
-      await this.access(content.id, ContentStatus.ARCHIVED, content.author.id);
-    }
-    return content;
+      return content;
+    });
   }
 
-  async delete(actor: Actor, id: string): Promise<string> {
-    const viewer = requireViewer(actor);
-    const content = await this.readable(actor, id);
-    if (!canModerate(viewer, content.author.id))
-      throw forbidden('Only the author or a moderator may delete this');
-    await actor.em.nativeDelete(Content, { id: content.id });
-    actor.em.getUnitOfWork().unsetIdentity(content);
-    await this.access(content.id, null, content.author.id);
-    return content.id;
+  publish(actor: SignedInActor, id: string, at: Date | null | undefined): Promise<Content> {
+    if (at && Number.isNaN(at.getTime())) throw badInput('at', 'is not a valid date-time');
+    return commit(actor, async (tx, committed) => {
+      const content = await this.editable(tx, actor, id);
+      requirePublishableMedia(content.kind, content.media);
+      const now = new Date();
+      const scheduling = !!at && at.getTime() > now.getTime();
+      if (content.status === ContentStatus.PUBLISHED) {
+        if (scheduling)
+          throw conflict('status', 'Content is already published', ContentReason.ALREADY_PUBLISHED);
+        return content;
+      }
+      // Conditional on not being published yet: of concurrent publications (a double click,
+      // the scheduler), one changes the row and announces it; the others see it published.
+      const changes = scheduling
+        ? { status: ContentStatus.SCHEDULED, publishedAt: at, updatedAt: now }
+        : { status: ContentStatus.PUBLISHED, publishedAt: now, listedAt: now, updatedAt: now };
+      const changed = await tx.nativeUpdate(
+        Content,
+        { id: content.id, status: { $ne: ContentStatus.PUBLISHED } },
+        changes,
+      );
+      if (changed === 0) {
+        if (scheduling)
+          throw conflict('status', 'Content is already published', ContentReason.ALREADY_PUBLISHED);
+        await tx.refresh(content);
+        return content;
+      }
+      settle(tx, content, changes);
+      if (!scheduling) this.announce(committed, [content]);
+      return content;
+    });
   }
 
-  async like(actor: Actor, id: string): Promise<Content> {
-    const viewer = requireViewer(actor);
-    const content = await this.interactable(actor, id);
-    const liked = await actor.em.transactional(async (em) => {
-      const inserted = await em
+  archive(actor: SignedInActor, id: string): Promise<Content> {
+    return commit(actor, async (tx, committed) => {
+      const content = await this.readable(tx, actor, id);
+      if (!canModerate(actor.viewer, view(content)))
+        throw forbidden(
+          'Only the author or a moderator may archive this',
+          ContentReason.NOT_AUTHOR_OR_MODERATOR,
+        );
+      if (content.status !== ContentStatus.ARCHIVED) {
+        content.status = ContentStatus.ARCHIVED;
+        content.updatedAt = new Date();
+        this.access(committed, content.id, ContentStatus.ARCHIVED, content.author.id);
+      }
+      return content;
+    });
+  }
+
+  delete(actor: SignedInActor, id: string): Promise<string> {
+    return commit(actor, async (tx, committed) => {
+      const content = await this.readable(tx, actor, id);
+      if (!canModerate(actor.viewer, view(content)))
+        throw forbidden(
+          'Only the author or a moderator may delete this',
+          ContentReason.NOT_AUTHOR_OR_MODERATOR,
+        );
+      await tx.nativeDelete(Content, { id: content.id });
+      tx.getUnitOfWork().unsetIdentity(content);
+      this.access(committed, content.id, null, content.author.id);
+      return content.id;
+    });
+  }
+
+  like(actor: SignedInActor, id: string): Promise<Content> {
+    return commit(actor, async (tx, committed) => {
+      const content = await this.interactable(tx, actor, id);
+      const inserted = await tx
         .createQueryBuilder(Like)
-        .insert({ user: viewer.id, content: content.id, createdAt: new Date() })
+        .insert({ user: actor.viewer.id, content: content.id, createdAt: new Date() })
         .onConflict(['user', 'content'])
         .ignore()
         .execute('run');
       if (inserted.affectedRows > 0) {
-        await em.nativeUpdate(Content, { id: content.id }, { likeCount: raw('like_count + 1') });
+        settle(tx, content, { likeCount: await bump(tx, 'contents', 'like_count', content.id, 1) });
+        this.counted(actor, committed, 'like', content.id);
       }
-      return inserted.affectedRows > 0;
+      return content;
     });
-    if (liked) await this.counted(actor, 'like', viewer.id, content.id);
-    await actor.em.refresh(content);
-    return content;
   }
 
-  async unlike(actor: Actor, id: string): Promise<Content> {
-    const viewer = requireViewer(actor);
-    const content = await this.readable(actor, id);
-    const unliked = await actor.em.transactional(async (em) => {
-      const removed = await em.nativeDelete(Like, { user: viewer.id, content: content.id });
+  unlike(actor: SignedInActor, id: string): Promise<Content> {
+    return commit(actor, async (tx, committed) => {
+      const content = await this.readable(tx, actor, id);
+      const removed = await tx.nativeDelete(Like, { user: actor.viewer.id, content: content.id });
       if (removed > 0) {
-        await em.nativeUpdate(Content, { id: content.id }, { likeCount: raw('like_count - 1') });
+        settle(tx, content, {
+          likeCount: await bump(tx, 'contents', 'like_count', content.id, -1),
+        });
+        this.counted(actor, committed, 'unlike', content.id);
       }
-      return removed > 0;
+      return content;
     });
-    if (unliked) await this.counted(actor, 'unlike', viewer.id, content.id);
-    await actor.em.refresh(content);
-    return content;
   }
 
-  async addComment(actor: Actor, contentId: string, rawBody: string): Promise<Comment> {
-    const viewer = requireViewer(actor);
+  addComment(actor: SignedInActor, contentId: string, rawBody: string): Promise<Comment> {
     const body = validateComment(rawBody);
-    const content = await this.interactable(actor, contentId);
-    const comment = actor.em.create(Comment, {
-      content,
-      author: viewer,
-      body,
-      createdAt: new Date(),
-    });
-    await actor.em.transactional(async (em) => {
-      await em.persistAndFlush(comment);
-      await em.nativeUpdate(
-        Content,
-        { id: content.id },
-        { commentCount: raw('comment_count + 1') },
+    return commit(actor, async (tx, committed) => {
+      const content = await this.interactable(tx, actor, contentId);
+      const comment = tx.create(Comment, {
+        content,
+        author: actor.viewer.id,
+        body,
+        createdAt: new Date(),
+      });
+      await tx.flush();
+      settle(tx, content, {
+        commentCount: await bump(tx, 'contents', 'comment_count', content.id, 1),
+      });
+      this.counted(actor, committed, 'comment', content.id);
+      committed.afterCommit(() =>
+        this.emit(() =>
+          this.deps.pubsub.publish(
+            CONTENT_ACTIVITY,
+            commentEvent(comment, actor.viewer, content),
+            content.id,
+          ),
+        ),
       );
+      return comment;
     });
-    await actor.em.refresh(content);
-    await this.counted(actor, 'comment', viewer.id, content.id);
-    await this.emit(() =>
-      this.deps.pubsub.publish(
-        CONTENT_ACTIVITY,
-        commentEvent(comment, viewer, content),
-        content.id,
-      ),
-    );
-    return comment;
   }
 
-  async deleteComment(actor: Actor, id: string): Promise<string> {
-    const viewer = requireViewer(actor);
-    const comment = isId(id)
-      ? await actor.em.findOne(Comment, { id: id.toLowerCase() }, { populate: ['content'] })
-      : null;
-    const content = comment?.content.getEntity();
-    if (!comment || !content || !canRead(viewer, view(content))) throw notFound('Comment');
-    if (comment.author.id !== viewer.id && !canModerate(viewer, content.author.id)) {
-      throw forbidden('Only the comment author, the content author or a moderator may delete this');
-    }
-    const removed = await actor.em.transactional(async (em) => {
-      const n = await em.nativeDelete(Comment, { id: comment.id });
-      if (n > 0) {
-        await em.nativeUpdate(
-          Content,
-          { id: content.id },
-          { commentCount: raw('comment_count - 1') },
+  deleteComment(actor: SignedInActor, id: string): Promise<string> {
+    const viewer = actor.viewer;
+    return commit(actor, async (tx, committed) => {
+      const comment = isId(id)
+        ? await tx.findOne(Comment, { id: id.toLowerCase() }, { populate: ['content'] })
+        : null;
+      const content = comment?.content.getEntity();
+      if (!comment || !content || !canRead(viewer, view(content))) throw notFound('Comment');
+      if (comment.author.id !== viewer.id && !canModerate(viewer, view(content))) {
+        throw forbidden(
+          'Only the comment author, the content author or a moderator may delete this',
+          ContentReason.NOT_AUTHOR_OR_MODERATOR,
         );
       }
-      return n > 0;
+      const n = await tx.nativeDelete(Comment, { id: comment.id });
+      if (n > 0) {
+        await bump(tx, 'contents', 'comment_count', content.id, -1);
+        this.counted(actor, committed, 'uncomment', content.id);
+      }
+      tx.getUnitOfWork().unsetIdentity(comment);
+      return comment.id;
     });
-    if (removed) await this.counted(actor, 'uncomment', viewer.id, content.id);
-    actor.em.getUnitOfWork().unsetIdentity(comment);
-    return comment.id;
   }
 
   /**
@@ -216,79 +236,105 @@ export class ContentService extends ContentReader {
    * conditional UPDATE per item, so when several processes run the scheduler each item is
    * claimed, and announced, by exactly one of them.
    */
-  async publishDue(actor: Actor, now = new Date()): Promise<number> {
-    const due = await actor.em.find(
-      Content,
-      { status: ContentStatus.SCHEDULED, publishedAt: { $lte: now } },
-      { orderBy: { publishedAt: 'asc' }, limit: 100 },
-    );
-    const claimed: Content[] = [];
-    for (const c of due) {
-      const n = await actor.em.nativeUpdate(
+  publishDue(actor: Actor, now = new Date()): Promise<number> {
+    return commit(actor, async (tx, committed) => {
+      const due = await tx.find(
         Content,
-        { id: c.id, status: ContentStatus.SCHEDULED, publishedAt: c.publishedAt },
-        { status: ContentStatus.PUBLISHED, listedAt: c.publishedAt!, updatedAt: now },
+        { status: ContentStatus.SCHEDULED, publishedAt: { $lte: now } },
+        { orderBy: { publishedAt: 'asc' }, limit: 100 },
       );
-      if (n === 1) claimed.push(c);
-    }
-    for (const c of claimed) await actor.em.refresh(c);
-    await this.announce(claimed);
-    return claimed.length;
+      const claimed: Content[] = [];
+      for (const c of due) {
+        const changes = {
+          status: ContentStatus.PUBLISHED,
+          listedAt: c.publishedAt!,
+          updatedAt: now,
+        };
+        const n = await tx.nativeUpdate(
+          Content,
+          { id: c.id, status: ContentStatus.SCHEDULED, publishedAt: c.publishedAt },
+          changes,
+        );
+        if (n === 1) claimed.push(settle(tx, c, changes));
+      }
+      this.announce(committed, claimed);
+      return claimed.length;
+    });
   }
 
   // ------------------------------------------------------------------ helpers
 
-  protected async readable(actor: Actor, id: string): Promise<Content> {
-    const content = await this.find(actor, id);
+  protected async readable(tx: Em, actor: Actor, id: string): Promise<Content> {
+    const content = await this.find({ ...actor, em: tx }, id);
     if (!content) throw notFound('Content');
     return content;
   }
 
   /** Readable and published: the only content that can be liked or commented on. */
-  private async interactable(actor: Actor, id: string): Promise<Content> {
-    const content = await this.readable(actor, id);
-    if (content.status !== ContentStatus.PUBLISHED) {
-      throw conflict('status', 'Only published content can be liked or commented on');
-    }
-    return content;
-  }
-
-  /** Content the viewer wrote; others' readable content is FORBIDDEN, the rest NOT_FOUND. */
-  private async authored(actor: Actor, id: string): Promise<Content> {
-    const viewer = requireViewer(actor);
-    const content = await this.readable(actor, id);
-    if (content.author.id !== viewer.id) throw forbidden('Only the author may change this content');
-    return content;
-  }
-
-  private async announce(published: Content[]): Promise<void> {
-    if (!published.length) return;
-    const authors = await Promise.all(published.map((c) => c.author.load()));
-    for (const [i, content] of published.entries()) {
-      await this.emit(() =>
-        this.deps.pubsub.publish(CONTENT_PUBLISHED, {
-          content: contentSnapshot(content),
-          author: userSnapshot(authors[i]!),
-        }),
+  private async interactable(tx: Em, actor: Actor, id: string): Promise<Content> {
+    const content = await this.readable(tx, actor, id);
+    if (!canInteract(actor.viewer, view(content))) {
+      throw conflict(
+        'status',
+        'Only published content can be liked or commented on',
+        ContentReason.NOT_PUBLISHED,
       );
     }
+    return content;
   }
 
-  private access(contentId: string, status: ContentStatus | null, authorId: string) {
-    return this.emit(() =>
-      this.deps.pubsub.publish(
-        CONTENT_ACTIVITY,
-        { type: 'access', contentStatus: status, contentAuthorId: authorId },
-        contentId,
+  /** Content the viewer may edit; others' readable content is FORBIDDEN, the rest NOT_FOUND. */
+  private async editable(tx: Em, actor: SignedInActor, id: string): Promise<Content> {
+    const content = await this.readable(tx, actor, id);
+    if (!canEdit(actor.viewer, view(content)))
+      throw forbidden('Only the author may change this content', ContentReason.NOT_AUTHOR);
+    return content;
+  }
+
+  private announce(committed: Committed, published: Content[]): void {
+    if (!published.length) return;
+    committed.afterCommit(async () => {
+      const authors = await Promise.all(published.map((c) => c.author.load()));
+      for (const [i, content] of published.entries()) {
+        await this.emit(() =>
+          this.deps.pubsub.publish(CONTENT_PUBLISHED, {
+            content: contentSnapshot(content),
+            author: userSnapshot(authors[i]!),
+          }),
+        );
+      }
+    });
+  }
+
+  private access(
+    committed: Committed,
+    contentId: string,
+    status: ContentStatus | null,
+    authorId: string,
+  ): void {
+    committed.afterCommit(() =>
+      this.emit(() =>
+        this.deps.pubsub.publish(
+          CONTENT_ACTIVITY,
+          { type: 'access', contentStatus: status, contentAuthorId: authorId },
+          contentId,
+        ),
       ),
     );
   }
 
   /** Likes and comments count towards metrics once committed. */
-  private counted(actor: Actor, kind: Activity['kind'], userId: string, contentId: string) {
-    return this.deps.activity.record(actor.em, [
-      { kind, actor: userActor(userId), contentId, at: new Date() },
-    ]);
+  private counted(
+    actor: SignedInActor,
+    committed: Committed,
+    kind: Activity['kind'],
+    contentId: string,
+  ): void {
+    committed.afterCommit(() =>
+      this.deps.activity.record(actor.em, [
+        { kind, actor: userActor(actor.viewer.id), contentId, at: new Date() },
+      ]),
+    );
   }
 
   /** Events follow committed data; a failed publish is logged, never undoes the write. */

@@ -1,16 +1,70 @@
+import { defineFeature } from '../../feature.js';
+import { Comment } from './comment.entity.js';
+import { CommentResolver } from './comment.resolver.js';
+import { ContentLiveResolver } from './content-live.resolver.js';
+import { ContentLiveService } from './content-live.service.js';
+import { ContentTag } from './content-tag.entity.js';
+import { Content } from './content.entity.js';
+import { createContentLoaders, type ContentLoaders } from './content.loaders.js';
+import { ContentResolver, UserContentsResolver } from './content.resolver.js';
+import { contentRules } from './content.rules.js';
+import { startScheduler } from './content.scheduler.js';
+import { contentSearch } from './content.search.js';
+import { ContentService } from './content.service.js';
+import { Like } from './like.entity.js';
+
 export { Content, ContentKind, ContentStatus, MediaAsset } from './content.entity.js';
+export { ContentService } from './content.service.js';
 export { Comment } from './comment.entity.js';
 export { ContentTag } from './content-tag.entity.js';
 export { Like } from './like.entity.js';
-export { ContentService } from './content.service.js';
-export { ContentLiveService, type LiveActor } from './content-live.service.js';
-export { contentSearch } from './content.search.js';
-export { createContentLoaders, type ContentLoaders } from './content.loaders.js';
+export { canRead, canWatchMetrics, type ContentFacts } from './content.policy.js';
 export { startScheduler } from './content.scheduler.js';
-export { contentRules } from './content.rules.js';
-export { ContentResolver, UserContentsResolver } from './content.resolver.js';
-export { CommentResolver } from './comment.resolver.js';
-export { ContentLiveResolver } from './content-live.resolver.js';
 export { CONTENT_ACTIVITY, CONTENT_PUBLISHED } from './content.topics.js';
 export { contentFromSnapshot, contentSnapshot } from './content.snapshots.js';
 export type { ContentSnapshot } from './content.topics.js';
+
+declare module '../../context.js' {
+  interface Loaders {
+    content: ContentLoaders;
+  }
+}
+
+export interface ContentPublic {
+  content: ContentService;
+}
+
+/** Content: articles, images and video; likes, comments, search, scheduled publication. */
+export const content = defineFeature<ContentPublic>({
+  name: 'content',
+  resolvers: [ContentResolver, UserContentsResolver, CommentResolver, ContentLiveResolver],
+  rules: contentRules,
+  entities: [Content, ContentTag, Like, Comment],
+  create({ pubsub, db, logger, activity, fork, config }) {
+    const service = new ContentService({ pubsub, search: contentSearch(db), logger, activity });
+    let scheduler: ReturnType<typeof startScheduler> | undefined;
+    return {
+      services: { content: service },
+      resolvers: [
+        new ContentResolver(service),
+        new UserContentsResolver(service),
+        new CommentResolver(service),
+        new ContentLiveResolver(new ContentLiveService(pubsub, service)),
+      ],
+      loaders: (em, viewer) => ({ content: createContentLoaders(em, viewer) }),
+      tasks: [
+        {
+          name: 'content scheduler',
+          start() {
+            scheduler = startScheduler(
+              () => service.publishDue({ em: fork(), viewer: null, clientAddress: 'local' }),
+              config.schedulerIntervalMs,
+              logger,
+            );
+          },
+          stop: () => scheduler?.stop(),
+        },
+      ],
+    };
+  },
+});

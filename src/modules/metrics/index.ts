@@ -1,12 +1,74 @@
-export { MetricEvent, MetricRollup, ViewMark } from './metrics.entity.js';
-export { MetricsIngest, type TrackActor } from './metrics.ingest.js';
+import { randomUUID } from 'node:crypto';
+import { defineFeature } from '../../feature.js';
+import { startScheduler } from '../content/index.js';
+import { content } from '../content/index.js';
+import { MetricsLiveResolver } from './metrics-live.resolver.js';
+import { MetricsLive } from './metrics-live.service.js';
+import { MetricEvent, MetricRollup, ViewMark } from './metrics.entity.js';
+import { MetricsIngest } from './metrics.ingest.js';
+import { MetricsResolver } from './metrics.resolver.js';
+import { metricsRules } from './metrics.rules.js';
+import { MetricsReader } from './metrics.service.js';
+import { pruneEvents } from './metrics.sql.js';
+import { memoryLiveStore } from './metrics.store-memory.js';
+import { redisLiveStore } from './metrics.store-redis.js';
+
 export { MetricsReader } from './metrics.service.js';
-export { MetricsLive } from './metrics-live.service.js';
-export { memoryLiveStore } from './metrics.store-memory.js';
-export { redisLiveStore } from './metrics.store-redis.js';
-export type { LiveStore } from './metrics.store.js';
-export { pruneEvents } from './metrics.sql.js';
-export { MetricsResolver } from './metrics.resolver.js';
-export { MetricsLiveResolver } from './metrics-live.resolver.js';
-export { metricsRules } from './metrics.rules.js';
+export { MetricEvent, MetricRollup, ViewMark } from './metrics.entity.js';
 export { MetricWindow } from './metrics.types.js';
+
+/** Tracked events are kept this long for de-duplication (they are accepted up to 24 h late). */
+const METRIC_EVENT_RETENTION_MS = 25 * 3600_000;
+const PRUNE_INTERVAL_MS = 10 * 60_000;
+
+export interface MetricsPublic {
+  metrics: MetricsReader;
+  ingest: MetricsIngest;
+  live: MetricsLive;
+}
+
+/** Metrics: tracked events, rollups, live figures, trending and the metric subscriptions. */
+export const metrics = defineFeature<MetricsPublic>({
+  name: 'metrics',
+  resolvers: [MetricsResolver, MetricsLiveResolver],
+  rules: metricsRules,
+  entities: [MetricEvent, ViewMark, MetricRollup],
+  create({ config, redis, logger, activity, connections, fork }, use) {
+    const store = redis ? redisLiveStore(redis, config.redisPrefix) : memoryLiveStore();
+    // Tracked events go to the activity seam too (recommendations learn from them).
+    const ingest = new MetricsIngest(store, logger, activity);
+    activity.add(ingest);
+    const reader = new MetricsReader(store, use(content).content, connections);
+    const liveMetrics = new MetricsLive(
+      reader,
+      store,
+      randomUUID(),
+      connections,
+      { tickMs: config.metricsTickMs, recheckMs: config.metricsRecheckMs },
+      logger,
+    );
+    let pruning: ReturnType<typeof startScheduler> | undefined;
+    return {
+      services: { metrics: reader, ingest, live: liveMetrics },
+      resolvers: [new MetricsResolver(ingest, reader), new MetricsLiveResolver(liveMetrics)],
+      tasks: [
+        {
+          name: 'metrics live',
+          start: () => liveMetrics.start(fork),
+          stop: () => liveMetrics.stop(),
+        },
+        {
+          name: 'metrics event pruning',
+          start() {
+            pruning = startScheduler(
+              () => pruneEvents(fork(), Date.now() - METRIC_EVENT_RETENTION_MS).then(() => 0),
+              PRUNE_INTERVAL_MS,
+              logger,
+            );
+          },
+          stop: () => pruning?.stop(),
+        },
+      ],
+    };
+  },
+});

@@ -1,18 +1,20 @@
 import { Arg, ID, Int, Resolver, Root, Subscription } from 'type-graphql';
-import type { Context } from '../../context.js';
+import { signedIn } from '../../context.js';
+import { subscribeThrough } from '../../live.js';
+import type { MetricsLive } from './metrics-live.service.js';
 import { ContentMetrics, MetricWindow, PlatformMetrics, TrendingItem } from './metrics.types.js';
 
 /** Metric subscriptions: one value at once on subscribe, then at most one per second, on change. */
 @Resolver()
 export class MetricsLiveResolver {
+  constructor(readonly live: MetricsLive) {}
+
   @Subscription(() => ContentMetrics, {
     description:
       "The content's author, moderators and admins; at most one update per second per content, and one at once on subscribe.",
-    subscribe: ({ args, context }) =>
-      (context as Context).services.metricsLive.contentMetrics(
-        context as Context,
-        String(args.contentId),
-      ),
+    subscribe: subscribeThrough(MetricsLiveResolver, (r, args, ctx) =>
+      r.live.contentMetrics(signedIn(ctx), String(args.contentId)),
+    ),
   })
   contentMetrics(
     @Root() m: ContentMetrics,
@@ -23,8 +25,9 @@ export class MetricsLiveResolver {
 
   @Subscription(() => PlatformMetrics, {
     description: 'Admins only; one update per second.',
-    subscribe: ({ context }) =>
-      (context as Context).services.metricsLive.platformMetrics(context as Context),
+    subscribe: subscribeThrough(MetricsLiveResolver, (r, _args, ctx) =>
+      r.live.platformMetrics(signedIn(ctx)),
+    ),
   })
   platformMetrics(@Root() m: PlatformMetrics): PlatformMetrics {
     return m;
@@ -32,12 +35,13 @@ export class MetricsLiveResolver {
 
   @Subscription(() => [TrendingItem], {
     description: 'The top list, re-sent whenever it changes, at most once per second.',
-    subscribe: ({ args, context }) =>
-      (context as Context).services.metricsLive.trendingChanged(
-        context as Context,
+    subscribe: subscribeThrough(MetricsLiveResolver, (r, args, ctx) =>
+      r.live.trendingChanged(
+        ctx,
         (args.window as MetricWindow | null) ?? MetricWindow.LAST_HOUR,
         (args.first as number | null) ?? 10,
       ),
+    ),
   })
   trendingChanged(
     @Root() items: TrendingItem[],

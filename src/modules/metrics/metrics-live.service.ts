@@ -1,20 +1,20 @@
+import type { Context, SignedIn } from '../../context.js';
 import type { Em } from '../../infra/db.js';
 import type { Logger } from '../../infra/logger.js';
-import { mapEvents } from '../../infra/pubsub.js';
+import { live } from '../../live.js';
 import {
-  isStaff,
+  isAdminUser,
   mergeUserSnapshot,
-  Role,
   User,
   userSnapshot,
   type UserSnapshot,
 } from '../accounts/index.js';
 
 import {
+  canWatchMetrics,
   contentFromSnapshot,
   contentSnapshot,
   type ContentSnapshot,
-  type LiveActor,
 } from '../content/index.js';
 import { checkTrendingSize, type MetricsReader } from './metrics.service.js';
 import type { LiveStore } from './metrics.store.js';
@@ -93,7 +93,7 @@ export class MetricsLive {
   }
 
   async contentMetrics(
-    actor: LiveActor,
+    actor: SignedIn<Context>,
     contentId: string,
   ): Promise<AsyncIterableIterator<ContentMetrics>> {
     const content = await this.reader.authorizeContent(actor, contentId);
@@ -104,10 +104,12 @@ export class MetricsLive {
       () => this.reader.contentMetrics(this.fork(), id),
       withoutTime,
     );
-    return this.guard(stream, actor.viewer!.id, (u) => u.id === authorId || isStaff(u));
+    return this.guard(stream, actor.viewer.id, (u) =>
+      canWatchMetrics(u, { status: null, authorId }),
+    );
   }
 
-  async platformMetrics(actor: LiveActor): Promise<AsyncIterableIterator<PlatformMetrics>> {
+  async platformMetrics(actor: SignedIn<Context>): Promise<AsyncIterableIterator<PlatformMetrics>> {
     this.reader.authorizePlatform(actor);
     const stream = this.ticker.watch(
       'platform',
@@ -119,11 +121,11 @@ export class MetricsLive {
       },
       withoutTime,
     );
-    return this.guard(stream, actor.viewer!.id, (u) => u.role === Role.ADMIN);
+    return this.guard(stream, actor.viewer.id, isAdminUser);
   }
 
   async trendingChanged(
-    actor: LiveActor,
+    actor: Context,
     window: MetricWindow,
     first: number,
   ): Promise<AsyncIterableIterator<TrendingItem[]>> {
@@ -140,17 +142,16 @@ export class MetricsLive {
       (items) =>
         JSON.stringify(items.map((i) => [i.content.id, i.score, i.views, i.content.title])),
     );
-    return mapEvents(stream, (items) => {
-      actor.renew();
-      return items.map((i) => {
+    return live(actor, stream, (items) =>
+      items.map((i) => {
         mergeUserSnapshot(actor.em, i.author, actor.viewer);
         return {
           content: contentFromSnapshot(actor.em, i.content),
           score: i.score,
           views: i.views,
         };
-      });
-    });
+      }),
+    );
   }
 
   private fork: () => Em = () => {

@@ -1,4 +1,5 @@
 import { ignoreActivity, type Activity, type ActivitySink } from '../../infra/activity.js';
+import { MetricsReason } from './metrics.errors.js';
 import type { Em } from '../../infra/db.js';
 import type { Logger } from '../../infra/logger.js';
 import { badInput, unauthenticated, type AppError } from '../../errors.js';
@@ -48,7 +49,10 @@ export class MetricsIngest implements ActivitySink {
   async track(actor: TrackActor, events: TrackEventInput[]): Promise<TrackOutcome> {
     const key = viewerKey(actor.viewer?.id, actor.anonymousId);
     if (!key)
-      throw unauthenticated('Sign in, or identify the client with an x-anonymous-id header');
+      throw unauthenticated(
+        'Sign in, or identify the client with an x-anonymous-id header',
+        MetricsReason.CLIENT_ID_REQUIRED,
+      );
     if (events.length > MAX_EVENTS_PER_CALL) {
       throw badInput('events', `at most ${MAX_EVENTS_PER_CALL} events per call`);
     }

@@ -1,5 +1,7 @@
 import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
-import type { Context } from '../../context.js';
+import { signedIn, type Context } from '../../context.js';
+import type { MetricsIngest } from './metrics.ingest.js';
+import type { MetricsReader } from './metrics.service.js';
 import { TrackEventInput } from './metrics.inputs.js';
 import {
   Interval,
@@ -12,6 +14,11 @@ import {
 
 @Resolver()
 export class MetricsResolver {
+  constructor(
+    private readonly ingest: MetricsIngest,
+    private readonly metrics: MetricsReader,
+  ) {}
+
   @Mutation(() => TrackResult, {
     description:
       'Signed-in users, or anonymous clients that send an `x-anonymous-id` header. At most 500 events per call; invalid events are rejected one by one (BAD_USER_INPUT naming the index), the valid ones still count.',
@@ -20,9 +27,7 @@ export class MetricsResolver {
     @Arg('events', () => [TrackEventInput]) events: TrackEventInput[],
     @Ctx() ctx: Context,
   ): Promise<TrackResult> {
-    const outcome = await ctx.services.metricsIngest.track(ctx, events);
-    for (const r of outcome.rejected)
-      ctx.reportPartial(r.error, ['trackEvents'], { index: r.index });
+    const outcome = await this.ingest.track(ctx, events);
     return {
       accepted: outcome.accepted,
       duplicates: outcome.duplicates,
@@ -30,6 +35,7 @@ export class MetricsResolver {
         index: r.index,
         code: r.error.code,
         message: r.error.message,
+        field: typeof r.error.extra.field === 'string' ? r.error.extra.field : null,
       })),
     };
   }
@@ -44,7 +50,7 @@ export class MetricsResolver {
     @Arg('first', () => Int, { nullable: true, defaultValue: 10 }) first: number | null,
     @Ctx() ctx: Context,
   ): Promise<TrendingItem[]> {
-    return ctx.services.metrics.trending(ctx.em, window ?? MetricWindow.LAST_HOUR, first ?? 10);
+    return this.metrics.trending(ctx.em, window ?? MetricWindow.LAST_HOUR, first ?? 10);
   }
 
   @Query(() => [MetricPoint], {
@@ -60,8 +66,8 @@ export class MetricsResolver {
     @Arg('to', () => Date) to: Date,
     @Ctx() ctx: Context,
   ): Promise<MetricPoint[]> {
-    return ctx.services.metrics.series(
-      ctx,
+    return this.metrics.series(
+      signedIn(ctx),
       contentId ?? null,
       metric,
       interval ?? Interval.MINUTE,

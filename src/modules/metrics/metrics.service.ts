@@ -1,7 +1,8 @@
 import { badInput, forbidden, notFound } from '../../errors.js';
+import { MetricsReason } from './metrics.errors.js';
 import type { Em } from '../../infra/db.js';
-import { isStaff, Role, requireViewer, type Actor } from '../accounts/index.js';
-import { Content, ContentStatus, type ContentService } from '../content/index.js';
+import { isAdminUser, type SignedInActor } from '../accounts/index.js';
+import { canWatchMetrics, Content, ContentStatus, type ContentService } from '../content/index.js';
 import { PLATFORM } from './metrics.rollups.js';
 import { rollupSeries } from './metrics.sql.js';
 import type { LiveStore } from './metrics.store.js';
@@ -38,23 +39,25 @@ export class MetricsReader {
   ) {}
 
   /** The content's author, moderators and admins; NOT_FOUND for content the viewer cannot read. */
-  async authorizeContent(actor: Actor, contentId: string): Promise<Content> {
-    const viewer = requireViewer(actor);
+  async authorizeContent(actor: SignedInActor, contentId: string): Promise<Content> {
     const content = await this.content.find(actor, contentId);
     if (!content) throw notFound('Content');
-    if (!isStaff(viewer) && content.author.id !== viewer.id) {
-      throw forbidden("Only the content's author, moderators and admins see its metrics");
+    if (!canWatchMetrics(actor.viewer, { status: content.status, authorId: content.author.id })) {
+      throw forbidden(
+        "Only the content's author, moderators and admins see its metrics",
+        MetricsReason.NOT_CONTENT_AUTHOR,
+      );
     }
     return content;
   }
 
-  authorizePlatform(actor: Actor): void {
-    if (requireViewer(actor).role !== Role.ADMIN)
-      throw forbidden('Platform metrics are for admins');
+  authorizePlatform(actor: SignedInActor): void {
+    if (!isAdminUser(actor.viewer))
+      throw forbidden('Platform metrics are for admins', MetricsReason.ADMINS_ONLY);
   }
 
   async series(
-    actor: Actor,
+    actor: SignedInActor,
     contentId: string | null,
     metric: MetricName,
     interval: Interval,

@@ -40,6 +40,11 @@ export class TrackRejection {
   code!: string;
   @Field(() => String)
   message!: string;
+  @Field(() => String, {
+    nullable: true,
+    description: 'The input field at fault, as in a BAD_USER_INPUT error (`events[3].contentId`).',
+  })
+  field!: string | null;
 }
 
 @ObjectType()
@@ -53,7 +58,7 @@ export class TrackResult {
   duplicates!: number;
   @Field(() => [TrackRejection], {
     description:
-      'Invalid events; each is also reported as a BAD_USER_INPUT error naming its index.',
+      'Invalid events, in index order: the mutation succeeds for the others, so they come in the result, not as errors.',
   })
   rejected!: TrackRejection[];
 }

@@ -1,0 +1,74 @@
+import type { EntityClass } from '@mikro-orm/core';
+import type { Redis } from 'ioredis';
+import type { Config } from './config.js';
+import type { Loaders } from './context.js';
+import type { ActivityBus } from './infra/activity.js';
+import type { DbKind, Em } from './infra/db.js';
+import type { Logger } from './infra/logger.js';
+import type { RuleMap } from './infra/permissions.js';
+import type { PubSub } from './infra/pubsub.js';
+import type { RateLimiter } from './infra/rate-limit.js';
+import type { User } from './modules/accounts/user.entity.js';
+
+/** What every feature's factory is handed: the process's infrastructure, nothing of features. */
+export interface Infra {
+  config: Config;
+  db: DbKind;
+  logger: Logger;
+  pubsub: PubSub;
+  limiter: RateLimiter;
+  /** The command connection, when Redis is configured. */
+  redis?: Redis;
+  /** Activity seam: features report what users did; metrics and recommendations listen. */
+  activity: ActivityBus;
+  /** A fresh EntityManager, for work outside requests (background tasks). */
+  fork(): Em;
+  /** Open graphql-ws connections on this process (0 until the server listens). */
+  connections(): number;
+}
+
+/** Background work of a feature: started in list order once the server listens, stopped in reverse. */
+export interface Task {
+  name: string;
+  start(): void | Promise<void>;
+  stop(): void | Promise<void>;
+}
+
+/** Told when a signed-in graphql-ws connection opens and closes (chat presence). */
+export interface ConnectionHooks {
+  opened(userId: string, connectionId: string): Promise<void>;
+  closed(userId: string, connectionId: string): Promise<void>;
+}
+
+/** What a feature's factory returns. */
+export interface Built<S> {
+  /** The public services other features may `use`, and tests may reach through `MarqueeServer`. */
+  services: S;
+  /** Instances of the feature's resolver classes, constructed with the services they call. */
+  resolvers: object[];
+  /** Per-request (per-event in subscriptions) loaders, under the feature's key in `ctx.loaders`. */
+  loaders?: (em: Em, viewer: User | null) => Partial<Loaders>;
+  tasks?: Task[];
+  connections?: ConnectionHooks;
+}
+
+/** Another feature's public services, by its descriptor; only features listed earlier are built. */
+export type Use = <T>(feature: Feature<T>) => T;
+
+/**
+ * A feature, whole: what `modules/<feature>/index.ts` exports. Adding a feature is a new
+ * folder and one line in `src/features.ts`.
+ */
+export interface Feature<S = unknown> {
+  name: string;
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  resolvers: Function[];
+  rules: RuleMap;
+  entities: EntityClass<object>[];
+  create(infra: Infra, use: Use): Built<S>;
+}
+
+/** Type helper: `defineFeature({...})` keeps the services' type for `use`. */
+export function defineFeature<S>(feature: Feature<S>): Feature<S> {
+  return feature;
+}

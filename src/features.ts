@@ -1,0 +1,21 @@
+import type { Feature } from './feature.js';
+import { accounts } from './modules/accounts/index.js';
+import { chat } from './modules/chat/index.js';
+import { content } from './modules/content/index.js';
+import { metrics } from './modules/metrics/index.js';
+import { recommendations } from './modules/recommendations/index.js';
+
+/**
+ * Every feature of the server, in build order: a feature may use those above it. Adding a
+ * feature is its folder and one line here.
+ */
+export const features: readonly Feature[] = [
+  accounts,
+  content,
+  chat,
+  metrics,
+  recommendations,
+] as Feature[];
+
+/** Every MikroORM entity (discovery does not scan folders). */
+export const entities = features.flatMap((f) => f.entities);

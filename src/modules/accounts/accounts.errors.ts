@@ -1,0 +1,11 @@
+/** `extensions.reason` values of the accounts feature. */
+export enum AccountsReason {
+  EMAIL_TAKEN = 'EMAIL_TAKEN',
+  HANDLE_TAKEN = 'HANDLE_TAKEN',
+  WRONG_CREDENTIALS = 'WRONG_CREDENTIALS',
+  TOKEN_INVALID = 'TOKEN_INVALID',
+  TOKEN_EXPIRED = 'TOKEN_EXPIRED',
+  ACCOUNT_GONE = 'ACCOUNT_GONE',
+  ADMINS_ONLY = 'ADMINS_ONLY',
+  OWN_ADMIN_ROLE = 'OWN_ADMIN_ROLE',
+}
