@@ -45,11 +45,20 @@ export function assemble(features: readonly Feature[], infra: Infra, orm: Orm): 
 
   const instances = new Map<unknown, object>();
   for (const p of parts) for (const r of p.resolvers) instances.set(r.constructor, r);
+  for (const feature of features) {
+    for (const resolver of feature.resolvers as (new () => object)[]) {
+      if (instances.has(resolver)) continue;
+      // A resolver whose constructor takes services must be built by its feature's factory.
+      if (resolver.length > 0) {
+        throw new Error(`Feature ${feature.name} builds no instance of ${resolver.name}`);
+      }
+      instances.set(resolver, new resolver());
+    }
+  }
   const container: ContainerType = {
-    get(someClass: new () => object) {
-      let instance = instances.get(someClass);
-      // Resolvers without services (field resolvers over plain values) need no factory.
-      if (!instance) instances.set(someClass, (instance = new someClass()));
+    get(someClass: unknown) {
+      const instance = instances.get(someClass);
+      if (!instance) throw new Error(`No resolver instance for ${String(someClass)}`);
       return instance;
     },
   };

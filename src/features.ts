@@ -9,13 +9,7 @@ import { recommendations } from './modules/recommendations/index.js';
  * Every feature of the server, in build order: a feature may use those above it. Adding a
  * feature is its folder and one line here.
  */
-export const features: readonly Feature[] = [
-  accounts,
-  content,
-  chat,
-  metrics,
-  recommendations,
-] as Feature[];
+export const features: readonly Feature[] = [accounts, content, chat, metrics, recommendations];
 
 /** Every MikroORM entity (discovery does not scan folders). */
 export const entities = features.flatMap((f) => f.entities);

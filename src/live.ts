@@ -11,6 +11,11 @@ type Step<E, T> = (
 
 export interface LiveOptions<E> {
   /**
+   * Whether the event is for this subscriber at all (its filters): asked first, from the
+   * event alone, so an event the subscriber skips costs no scope.
+   */
+  wanted?: (event: E) => boolean;
+  /**
    * The stream's access rule, asked again for every event before anything of it is read
    * (a policy predicate over what the event says of the resource): false ends the stream,
    * so a subscriber whose access is gone receives nothing more.
@@ -20,7 +25,7 @@ export interface LiveOptions<E> {
 
 /**
  * The one way a subscription turns its source events into values. For every event that
- * passes `allowed`, the subscription's context gets a fresh EntityManager and fresh
+ * passes `allowed` and is `wanted`, the subscription's context gets a fresh EntityManager and fresh
  * loaders before `step` runs (and before GraphQL resolves the value's fields), so no
  * subscription can serve one event's reads to the next. `step` may return SKIP (not for
  * this subscriber) or END. Unsubscribing releases the source at once.
@@ -33,6 +38,7 @@ export function live<E, T>(
 ): AsyncIterableIterator<T> {
   return mapEvents(source, (event) => {
     if (options.allowed && !options.allowed(event)) return END;
+    if (options.wanted && !options.wanted(event)) return SKIP;
     renewScope(ctx);
     return step(event);
   });

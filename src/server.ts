@@ -95,9 +95,19 @@ export async function startServer(
   const url = `http://${host}:${port}/graphql`;
 
   const started: Task[] = [];
-  const stopTasks = async () => {
-    // Reverse order: a task may rely on those started before it.
-    for (const task of started.reverse()) await task.stop();
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= (async () => {
+      // Drains: stops accepting, waits for in-flight requests, closes WebSockets with 1001.
+      // Tasks stop after that, in reverse: requests in flight and closing sockets (presence)
+      // use them, and a task may rely on those started before it.
+      await apollo.stop();
+      httpServer.closeAllConnections();
+      for (const task of started.reverse()) await task.stop();
+      await infra.close();
+      await orm.close();
+    })();
+    return closing;
   };
   try {
     for (const task of app.tasks) {
@@ -105,11 +115,11 @@ export async function startServer(
       started.push(task);
     }
   } catch (e) {
-    await stopTasks();
+    // A task that cannot start fails the start: nothing stays listening or connected.
+    await close().catch((err: unknown) => logger.error({ err }, 'stopping after a failed start'));
     throw e;
   }
 
-  let closing: Promise<void> | undefined;
   return {
     url,
     wsUrl: url.replace(/^http/, 'ws'),
@@ -118,18 +128,7 @@ export async function startServer(
     pubsub: infra.pubsub,
     logger,
     use: app.use,
-    close() {
-      closing ??= (async () => {
-        // Drains: stops accepting, waits for in-flight requests, closes WebSockets with 1001.
-        // Tasks stop after that: requests in flight and closing sockets (presence) use them.
-        await apollo.stop();
-        httpServer.closeAllConnections();
-        await stopTasks();
-        await infra.close();
-        await orm.close();
-      })();
-      return closing;
-    },
+    close,
   };
 }
 

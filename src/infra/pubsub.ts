@@ -176,13 +176,12 @@ export class PubSub implements TypeGraphQLPubSub {
   }
 
   /**
-   * Calls `listener` with the channel's name whenever the number of subscribers of a
-   * channel on this process changes; returns the function that stops it.
+   * Calls `listener` with the topic and id whenever the number of subscribers of a channel
+   * on this process changes; returns the function that stops it.
    */
   onSubscriberChange(listener: (topic: Topic, id: string | undefined) => void): () => void {
-    const wrapped = (topic: Topic, id: string | undefined) => listener(topic, id);
-    this.local.on(CHANGED, wrapped);
-    return () => this.local.off(CHANGED, wrapped);
+    this.local.on(CHANGED, listener);
+    return () => this.local.off(CHANGED, listener);
   }
 
   /**

@@ -1,7 +1,7 @@
 import argon2 from 'argon2';
 import { AccountsReason } from './accounts.errors.js';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
-import type { Em } from '../../infra/db.js';
+import { commit, settle, type Em } from '../../infra/db.js';
 import type { RateLimiter } from '../../infra/rate-limit.js';
 import {
   AppError,
@@ -58,21 +58,23 @@ export class AccountsService {
       throw conflict('email', 'email is already registered', AccountsReason.EMAIL_TAKEN);
     if (await em.count(User, { handle }))
       throw conflict('handle', 'handle is already taken', AccountsReason.HANDLE_TAKEN);
-    const user = em.create(User, {
-      email,
-      handle,
-      displayName,
-      passwordHash: await argon2.hash(input.password, { type: argon2.argon2id }),
-      role: this.deps.adminEmails.includes(email) ? Role.ADMIN : Role.USER,
-      createdAt: new Date(),
-      updatedAt: new Date(),
-    });
+    const passwordHash = await argon2.hash(input.password, { type: argon2.argon2id });
+    let user: User;
     try {
-      await em.flush();
+      user = await commit(actor, async (tx) =>
+        tx.create(User, {
+          email,
+          handle,
+          displayName,
+          passwordHash,
+          role: this.deps.adminEmails.includes(email) ? Role.ADMIN : Role.USER,
+          createdAt: new Date(),
+          updatedAt: new Date(),
+        }),
+      );
     } catch (e) {
       // Two sign-ups raced past the checks above: the unique index decides.
       if (e instanceof UniqueConstraintViolationException) {
-        em.clear();
         const taken = await em.count(User, { email });
         throw taken
           ? conflict('email', 'email is already registered', AccountsReason.EMAIL_TAKEN)
@@ -100,36 +102,39 @@ export class AccountsService {
   }
 
   async updateProfile(actor: SignedInActor, input: UpdateProfileInput): Promise<User> {
-    const user = actor.viewer;
+    const changes: Partial<Pick<User, 'displayName' | 'bio' | 'avatarUrl' | 'updatedAt'>> = {};
     if (input.displayName !== undefined && input.displayName !== null) {
-      user.displayName = validateDisplayName(input.displayName);
+      changes.displayName = validateDisplayName(input.displayName);
     }
-    if (input.bio !== undefined) user.bio = validateBio(input.bio);
+    if (input.bio !== undefined) changes.bio = validateBio(input.bio);
     if (input.avatarUrl !== undefined) {
-      user.avatarUrl = input.avatarUrl?.trim()
+      changes.avatarUrl = input.avatarUrl?.trim()
         ? validateHttpUrl('avatarUrl', input.avatarUrl)
         : null;
     }
-    await actor.em.flush();
-    return user;
+    if (!Object.keys(changes).length) return actor.viewer;
+    changes.updatedAt = new Date();
+    await commit(actor, (tx) => tx.nativeUpdate(User, { id: actor.viewer.id }, changes));
+    // The viewer was read at the start of the request: it shows the change without a query.
+    return settle<User>(actor.em, actor.viewer, changes);
   }
 
   /** Admins only (the `isAdmin` rule). */
-  async setUserRole(actor: SignedInActor, userId: string, role: Role): Promise<User> {
-    const admin = actor.viewer;
-    const user = await findUser(actor.em, userId);
-    if (!user) throw notFound('User');
-    if (user.id === admin.id && role !== Role.ADMIN) {
-      throw new AppError(
-        ErrorCode.Conflict,
-        'Admins cannot remove their own admin role',
-        {},
-        AccountsReason.OWN_ADMIN_ROLE,
-      );
-    }
-    user.role = role;
-    await actor.em.flush();
-    return user;
+  setUserRole(actor: SignedInActor, userId: string, role: Role): Promise<User> {
+    return commit(actor, async (tx) => {
+      const user = await findUser(tx, userId);
+      if (!user) throw notFound('User');
+      if (user.id === actor.viewer.id && role !== Role.ADMIN) {
+        throw new AppError(
+          ErrorCode.Conflict,
+          'Admins cannot remove their own admin role',
+          {},
+          AccountsReason.OWN_ADMIN_ROLE,
+        );
+      }
+      user.role = role;
+      return user;
+    });
   }
 
   findById(actor: Actor, id: string): Promise<User | null> {

@@ -54,6 +54,7 @@ export class ChatLiveService extends ChatReader {
     // A member who left stops receiving at once: their streams end with the event.
     const scoped = live(actor, events, (e) => e, {
       allowed: (e) => !(e.type === 'left' && e.userId === viewer.id),
+      wanted: (e) => e.type !== 'left',
     });
     return sequenced({
       events: scoped,

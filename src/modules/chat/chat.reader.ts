@@ -1,6 +1,6 @@
 import type { ActivitySink } from '../../infra/activity.js';
 import type { QueryOrderMap } from '@mikro-orm/core';
-import { badInput, notFound } from '../../errors.js';
+import { badInput, forbidden, notFound } from '../../errors.js';
 import type { Em } from '../../infra/db.js';
 import type { Logger } from '../../infra/logger.js';
 import {
@@ -14,7 +14,9 @@ import {
 import type { PubSub } from '../../infra/pubsub.js';
 import type { RateLimiter } from '../../infra/rate-limit.js';
 import { isId, type Actor, type SignedInActor, type User } from '../accounts/index.js';
+import { Block } from './block.entity.js';
 import type { MessageCipher } from './chat.crypto.js';
+import { ChatReason } from './chat.errors.js';
 import { ChatPublisher } from './chat.publisher.js';
 import { CHAT_LIMITS, messageCursor, parseMessageCursor } from './chat.validation.js';
 import { Conversation } from './conversation.entity.js';
@@ -144,6 +146,13 @@ export class ChatReader {
       await publish();
     } catch (error) {
       this.deps.logger.warn({ err: error }, `could not publish ${what}`);
+    }
+  }
+
+  /** FORBIDDEN (BLOCKED) when `blockerId` has blocked the viewer: they accept nothing from them. */
+  protected async refuseIfBlocked(actor: SignedInActor, blockerId: string): Promise<void> {
+    if (await actor.em.count(Block, { blocker: blockerId, blocked: actor.viewer.id })) {
+      throw forbidden('This user does not accept your messages', ChatReason.BLOCKED);
     }
   }
 

@@ -1,9 +1,7 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
-import { ChatReason } from './chat.errors.js';
-import { badInput, forbidden, notFound } from '../../errors.js';
+import { badInput, notFound } from '../../errors.js';
 import { commit } from '../../infra/db.js';
 import { isId, User, type SignedInActor } from '../accounts/index.js';
-import { canWriteDirect } from './chat.policy.js';
 import { Block } from './block.entity.js';
 import { ChatReader } from './chat.reader.js';
 import { CHAT_LIMITS, parseMessageCursor, validateTitle } from './chat.validation.js';
@@ -135,11 +133,7 @@ export class ConversationService extends ChatReader {
   // ------------------------------------------------------------------ helpers
 
   private async direct(actor: SignedInActor, viewer: User, other: User): Promise<Conversation> {
-    if (
-      !canWriteDirect((await actor.em.count(Block, { blocker: other.id, blocked: viewer.id })) > 0)
-    ) {
-      throw forbidden('This user does not accept your messages', ChatReason.BLOCKED);
-    }
+    await this.refuseIfBlocked(actor, other.id);
     const directKey = directKeyOf(viewer.id, other.id);
     let conversation = await actor.em.findOne(Conversation, { directKey });
     if (!conversation) {

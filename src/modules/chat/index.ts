@@ -37,7 +37,6 @@ declare module '../../context.js' {
 export interface ChatPublic {
   conversations: ConversationService;
   messages: MessageService;
-  presence: PresenceService;
 }
 
 /** Chat: direct and group conversations, end-to-end ordered live events, presence, blocks. */
@@ -65,7 +64,7 @@ export const chat = defineFeature<ChatPublic>({
       config.chatPresenceHeartbeatMs,
     );
     return {
-      services: { conversations, messages, presence },
+      services: { conversations, messages },
       resolvers: [
         new ConversationResolver(conversations),
         new MessageResolver(messages),

@@ -4,8 +4,7 @@ import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { badInput, conflict, forbidden, rateLimited } from '../../errors.js';
 import { commit } from '../../infra/db.js';
 import { isId, type Actor, type SignedInActor, type User } from '../accounts/index.js';
-import { canDeleteMessage, canEditMessage, canWriteDirect } from './chat.policy.js';
-import { Block } from './block.entity.js';
+import { canDeleteMessage, canEditMessage } from './chat.policy.js';
 import { ChatReader } from './chat.reader.js';
 import type { SendMessageInput } from './chat.inputs.js';
 import {
@@ -33,7 +32,7 @@ export class MessageService extends ChatReader {
     const body = validateMessageBody(input.body);
     const clientMessageId = validateClientMessageId(input.clientMessageId);
     const conversation = await this.member(actor, input.conversationId);
-    await this.checkNotBlocked(actor, conversation, viewer);
+    await this.checkNotBlocked(actor, conversation);
     if (clientMessageId) {
       const sent = await this.resent(actor, conversation, viewer, clientMessageId);
       if (sent) return sent;
@@ -165,14 +164,13 @@ export class MessageService extends ChatReader {
   // ------------------------------------------------------------------ helpers
 
   /** In a DIRECT conversation, someone the other member blocked may not write. */
-  private async checkNotBlocked(actor: Actor, conversation: Conversation, viewer: User) {
+  private async checkNotBlocked(actor: SignedInActor, conversation: Conversation) {
     if (conversation.kind !== ConversationKind.DIRECT) return;
-    const other = conversation.directKey!.split(':').find((id) => id !== viewer.id)!;
-    if (
-      !canWriteDirect((await actor.em.count(Block, { blocker: other, blocked: viewer.id })) > 0)
-    ) {
-      throw forbidden('This user does not accept your messages', ChatReason.BLOCKED);
-    }
+    const viewerId = actor.viewer.id;
+    await this.refuseIfBlocked(
+      actor,
+      conversation.directKey!.split(':').find((id) => id !== viewerId)!,
+    );
   }
 
   private resent(actor: Actor, conversation: Conversation, viewer: User, clientMessageId: string) {
@@ -211,5 +209,5 @@ export class MessageService extends ChatReader {
 }
 
 function facts(message: Message) {
-  return { authorId: message.author.id, deleted: !!message.deletedAt };
+  return { authorId: message.author.id };
 }

@@ -30,6 +30,7 @@ export class ContentLiveService {
       {
         allowed: (e) =>
           canRead(ctx.viewer, { status: e.contentStatus, authorId: e.contentAuthorId }),
+        wanted: (e) => e.type === 'comment',
       },
     );
   }
@@ -43,13 +44,19 @@ export class ContentLiveService {
     const wantedAuthor = authorId?.toLowerCase() || null;
     const wantedTag = tag?.trim().toLowerCase() || null;
     const events = await this.pubsub.listen(CONTENT_PUBLISHED);
-    return live(ctx, events, (e) => {
-      const c = e.content;
-      if (wantedAuthor && c.authorId !== wantedAuthor) return SKIP;
-      if (wantedTag && !c.tags.includes(wantedTag)) return SKIP;
-      if (!canRead(ctx.viewer, { status: c.status, authorId: c.authorId })) return SKIP;
-      mergeUserSnapshot(ctx.em, e.author, ctx.viewer);
-      return contentFromSnapshot(ctx.em, c);
-    });
+    return live(
+      ctx,
+      events,
+      (e) => {
+        mergeUserSnapshot(ctx.em, e.author, ctx.viewer);
+        return contentFromSnapshot(ctx.em, e.content);
+      },
+      {
+        wanted: ({ content: c }) =>
+          (!wantedAuthor || c.authorId === wantedAuthor) &&
+          (!wantedTag || c.tags.includes(wantedTag)) &&
+          canRead(ctx.viewer, { status: c.status, authorId: c.authorId }),
+      },
+    );
   }
 }

@@ -32,6 +32,9 @@ export function canInteract(viewer: ViewerLike | null, content: ContentFacts): b
 }
 
 /** Who may see a content's figures (metrics): its author and staff. */
-export function canWatchMetrics(viewer: ViewerLike, content: ContentFacts): boolean {
+export function canWatchMetrics(
+  viewer: ViewerLike,
+  content: Pick<ContentFacts, 'authorId'>,
+): boolean {
   return viewer.id === content.authorId || isStaff(viewer);
 }

@@ -83,9 +83,9 @@ export class ContentService extends ContentReader {
   }
 
   publish(actor: SignedInActor, id: string, at: Date | null | undefined): Promise<Content> {
-    if (at && Number.isNaN(at.getTime())) throw badInput('at', 'is not a valid date-time');
     return commit(actor, async (tx, committed) => {
       const content = await this.editable(tx, actor, id);
+      if (at && Number.isNaN(at.getTime())) throw badInput('at', 'is not a valid date-time');
       requirePublishableMedia(content.kind, content.media);
       const now = new Date();
       const scheduling = !!at && at.getTime() > now.getTime();
@@ -142,7 +142,6 @@ export class ContentService extends ContentReader {
           ContentReason.NOT_AUTHOR_OR_MODERATOR,
         );
       await tx.nativeDelete(Content, { id: content.id });
-      tx.getUnitOfWork().unsetIdentity(content);
       this.access(committed, content.id, null, content.author.id);
       return content.id;
     });
@@ -226,7 +225,6 @@ export class ContentService extends ContentReader {
         await bump(tx, 'contents', 'comment_count', content.id, -1);
         this.counted(actor, committed, 'uncomment', content.id);
       }
-      tx.getUnitOfWork().unsetIdentity(comment);
       return comment.id;
     });
   }

@@ -1,4 +1,5 @@
 import { defineFeature } from '../../feature.js';
+import { scheduledTask } from '../../infra/scheduler.js';
 import { Comment } from './comment.entity.js';
 import { CommentResolver } from './comment.resolver.js';
 import { ContentLiveResolver } from './content-live.resolver.js';
@@ -8,7 +9,6 @@ import { Content } from './content.entity.js';
 import { createContentLoaders, type ContentLoaders } from './content.loaders.js';
 import { ContentResolver, UserContentsResolver } from './content.resolver.js';
 import { contentRules } from './content.rules.js';
-import { startScheduler } from './content.scheduler.js';
 import { contentSearch } from './content.search.js';
 import { ContentService } from './content.service.js';
 import { Like } from './like.entity.js';
@@ -19,7 +19,6 @@ export { Comment } from './comment.entity.js';
 export { ContentTag } from './content-tag.entity.js';
 export { Like } from './like.entity.js';
 export { canRead, canWatchMetrics, type ContentFacts } from './content.policy.js';
-export { startScheduler } from './content.scheduler.js';
 export { CONTENT_ACTIVITY, CONTENT_PUBLISHED } from './content.topics.js';
 export { contentFromSnapshot, contentSnapshot } from './content.snapshots.js';
 export type { ContentSnapshot } from './content.topics.js';
@@ -42,7 +41,6 @@ export const content = defineFeature<ContentPublic>({
   entities: [Content, ContentTag, Like, Comment],
   create({ pubsub, db, logger, activity, fork, config }) {
     const service = new ContentService({ pubsub, search: contentSearch(db), logger, activity });
-    let scheduler: ReturnType<typeof startScheduler> | undefined;
     return {
       services: { content: service },
       resolvers: [
@@ -53,17 +51,19 @@ export const content = defineFeature<ContentPublic>({
       ],
       loaders: (em, viewer) => ({ content: createContentLoaders(em, viewer) }),
       tasks: [
-        {
-          name: 'content scheduler',
-          start() {
-            scheduler = startScheduler(
-              () => service.publishDue({ em: fork(), viewer: null, clientAddress: 'local' }),
-              config.schedulerIntervalMs,
-              logger,
-            );
+        scheduledTask(
+          'content scheduler',
+          async () => {
+            const n = await service.publishDue({
+              em: fork(),
+              viewer: null,
+              clientAddress: 'local',
+            });
+            if (n) logger.info({ published: n }, 'published scheduled content');
           },
-          stop: () => scheduler?.stop(),
-        },
+          config.schedulerIntervalMs,
+          logger,
+        ),
       ],
     };
   },

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { defineFeature } from '../../feature.js';
-import { startScheduler } from '../content/index.js';
+import { scheduledTask } from '../../infra/scheduler.js';
 import { content } from '../content/index.js';
 import { MetricsLiveResolver } from './metrics-live.resolver.js';
 import { MetricsLive } from './metrics-live.service.js';
@@ -23,8 +23,6 @@ const PRUNE_INTERVAL_MS = 10 * 60_000;
 
 export interface MetricsPublic {
   metrics: MetricsReader;
-  ingest: MetricsIngest;
-  live: MetricsLive;
 }
 
 /** Metrics: tracked events, rollups, live figures, trending and the metric subscriptions. */
@@ -47,9 +45,8 @@ export const metrics = defineFeature<MetricsPublic>({
       { tickMs: config.metricsTickMs, recheckMs: config.metricsRecheckMs },
       logger,
     );
-    let pruning: ReturnType<typeof startScheduler> | undefined;
     return {
-      services: { metrics: reader, ingest, live: liveMetrics },
+      services: { metrics: reader },
       resolvers: [new MetricsResolver(ingest, reader), new MetricsLiveResolver(liveMetrics)],
       tasks: [
         {
@@ -57,17 +54,12 @@ export const metrics = defineFeature<MetricsPublic>({
           start: () => liveMetrics.start(fork),
           stop: () => liveMetrics.stop(),
         },
-        {
-          name: 'metrics event pruning',
-          start() {
-            pruning = startScheduler(
-              () => pruneEvents(fork(), Date.now() - METRIC_EVENT_RETENTION_MS).then(() => 0),
-              PRUNE_INTERVAL_MS,
-              logger,
-            );
-          },
-          stop: () => pruning?.stop(),
-        },
+        scheduledTask(
+          'metrics event pruning',
+          () => pruneEvents(fork(), Date.now() - METRIC_EVENT_RETENTION_MS),
+          PRUNE_INTERVAL_MS,
+          logger,
+        ),
       ],
     };
   },

@@ -104,9 +104,7 @@ export class MetricsLive {
       () => this.reader.contentMetrics(this.fork(), id),
       withoutTime,
     );
-    return this.guard(stream, actor.viewer.id, (u) =>
-      canWatchMetrics(u, { status: null, authorId }),
-    );
+    return this.guard(stream, actor.viewer.id, (u) => canWatchMetrics(u, { authorId }));
   }
 
   async platformMetrics(actor: SignedIn<Context>): Promise<AsyncIterableIterator<PlatformMetrics>> {

@@ -1,6 +1,6 @@
 import { ignoreActivity, type Activity, type ActivitySink } from '../../infra/activity.js';
 import { MetricsReason } from './metrics.errors.js';
-import type { Em } from '../../infra/db.js';
+import { commit, type Em } from '../../infra/db.js';
 import type { Logger } from '../../infra/logger.js';
 import { badInput, unauthenticated, type AppError } from '../../errors.js';
 import type { Actor } from '../accounts/index.js';
@@ -93,7 +93,7 @@ export class MetricsIngest implements ActivitySink {
         });
       }
     }
-    const fresh = await actor.em.transactional(async (em) => {
+    const fresh = await commit(actor, async (em) => {
       const stored = await insertEvents(em, rows);
       const kept = rows.filter((r) => stored.has(r.eventId));
       const views = await this.countViews(em, kept);
@@ -150,7 +150,7 @@ export class MetricsIngest implements ActivitySink {
           score: sign * (like ? WEIGHTS.like : WEIGHTS.comment),
         });
       }
-      if (rollups.rows().length) await em.transactional((tem) => addRollups(tem, rollups.rows()));
+      if (rollups.rows().length) await commit({ em }, (tx) => addRollups(tx, rollups.rows()));
       await this.live.record(r);
     } catch (err) {
       this.logger.error({ err }, 'counting an activity failed');

@@ -42,7 +42,7 @@ export class MetricsReader {
   async authorizeContent(actor: SignedInActor, contentId: string): Promise<Content> {
     const content = await this.content.find(actor, contentId);
     if (!content) throw notFound('Content');
-    if (!canWatchMetrics(actor.viewer, { status: content.status, authorId: content.author.id })) {
+    if (!canWatchMetrics(actor.viewer, { authorId: content.author.id })) {
       throw forbidden(
         "Only the content's author, moderators and admins see its metrics",
         MetricsReason.NOT_CONTENT_AUTHOR,
