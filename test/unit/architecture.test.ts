@@ -55,6 +55,41 @@ describe('the shape of a feature', () => {
     assert.ok(edges.size >= 3, 'the import graph was read');
   });
 
+  it("should read and write another feature's tables only through that feature", () => {
+    // Each feature's tables and entity classes, from its *.entity.ts files.
+    const owned = new Map<string, { tables: string[]; entities: string[] }>();
+    for (const { path, text } of files.filter((f) => f.path.endsWith('.entity.ts'))) {
+      const o = owned.get(featureOf(path)) ?? { tables: [], entities: [] };
+      for (const [, t] of text.matchAll(/tableName: '(\w+)'/g)) o.tables.push(t!);
+      for (const [, e] of text.matchAll(/@Entity\([^)]*\)[\s\S]*?export class (\w+)/g)) {
+        o.entities.push(e!);
+      }
+      owned.set(featureOf(path), o);
+    }
+    assert.ok([...owned.values()].every((o) => o.tables.length && o.entities.length));
+    const ORM =
+      'find|findOne|findOneOrFail|findByCursor|count|nativeUpdate|nativeDelete|createQueryBuilder|merge|getReference|create|upsert';
+    for (const { path, text } of files) {
+      for (const [feature, o] of owned) {
+        if (feature === featureOf(path)) continue;
+        for (const table of o.tables) {
+          assert.doesNotMatch(
+            text,
+            new RegExp(`\\b(from|into|update|join)\\s+${table}\\b`, 'i'),
+            `${relative(root, path)} runs SQL on ${feature}'s table ${table}`,
+          );
+        }
+        for (const entity of o.entities) {
+          assert.doesNotMatch(
+            text,
+            new RegExp(`\\.(${ORM})\\(\\s*${entity}\\b`),
+            `${relative(root, path)} queries ${feature}'s ${entity} directly`,
+          );
+        }
+      }
+    }
+  });
+
   it('should leave per-event scopes and sign-in checks to the shared paths', () => {
     for (const { path, text } of files) {
       assert.doesNotMatch(text, /\brenew\(/, `${relative(root, path)} renews a scope by hand`);

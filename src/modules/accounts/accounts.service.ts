@@ -12,6 +12,7 @@ import {
   unauthenticated,
 } from '../../errors.js';
 import { Role, User } from './user.entity.js';
+import { findUser } from './user.lookup.js';
 import type { LogInInput, SignUpInput, UpdateProfileInput } from './accounts.inputs.js';
 import type { TokenService } from './token.service.js';
 import {
@@ -144,15 +145,4 @@ export class AccountsService {
   findByHandle(actor: Actor, handle: string): Promise<User | null> {
     return actor.em.findOne(User, { handle: handle.trim().toLowerCase() });
   }
-}
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** Ids are UUIDs: anything else cannot exist, and must not reach PostgreSQL's uuid parser. */
-export function isId(id: string): boolean {
-  return UUID.test(id);
-}
-
-function findUser(em: Em, id: string): Promise<User | null> {
-  return isId(id) ? em.findOne(User, { id }) : Promise.resolve(null);
 }

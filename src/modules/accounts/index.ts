@@ -6,7 +6,8 @@ import { TokenService } from './token.service.js';
 import { User } from './user.entity.js';
 
 export { User, Role } from './user.entity.js';
-export { AccountsService, isId, type Actor, type SignedInActor } from './accounts.service.js';
+export { AccountsService, type Actor, type SignedInActor } from './accounts.service.js';
+export { findRoles, findUser, findUsers, getUser, isId } from './user.lookup.js';
 export { TokenService } from './token.service.js';
 export { isAdmin } from './accounts.rules.js';
 export { isStaff, isAdminUser, canSeeEmail, type ViewerLike } from './accounts.policy.js';

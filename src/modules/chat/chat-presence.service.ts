@@ -1,7 +1,7 @@
 import type { Em } from '../../infra/db.js';
 import type { Logger } from '../../infra/logger.js';
 import type { PubSub } from '../../infra/pubsub.js';
-import { User } from '../accounts/index.js';
+import { getUser } from '../accounts/index.js';
 import type { PresenceStore } from './chat-presence.store.js';
 import { userSnapshot } from '../accounts/index.js';
 import { CHAT_EVENTS } from './chat.topics.js';
@@ -77,7 +77,7 @@ export class PresenceService {
   }
 
   private async announce(em: Em, userId: string, online: boolean): Promise<void> {
-    const user = userSnapshot(await em.findOneOrFail(User, { id: userId }));
+    const user = userSnapshot(await getUser(em, userId));
     const memberships = await em.find(ConversationMember, { user: userId, leftAt: null });
     await Promise.all(
       memberships.map((m) =>

@@ -1,6 +1,6 @@
 import type { Em } from '../../infra/db.js';
 import type { PubSub } from '../../infra/pubsub.js';
-import { User } from '../accounts/index.js';
+import { getUser, type User } from '../accounts/index.js';
 import { messageSnapshot } from './chat.snapshots.js';
 import { userSnapshot } from '../accounts/index.js';
 import {
@@ -57,7 +57,7 @@ export class ChatPublisher {
   /** A member's read position moved: to the conversation and every member's inbox. */
   async read(root: Em, conversationId: string, userId: string, lastReadSeq: number) {
     const em = root.fork();
-    const user = userSnapshot(await em.findOneOrFail(User, { id: userId }));
+    const user = userSnapshot(await getUser(em, userId));
     const event = { type: 'read', conversationId, user, lastReadSeq } as const;
     await this.pubsub.publish(CHAT_EVENTS, event, conversationId);
     await this.inbox(em, conversationId, event);

@@ -1,6 +1,12 @@
 import type { EntityData } from '@mikro-orm/core';
 import type { Em } from '../../infra/db.js';
-import { mergeUserSnapshot, User, userSnapshot, type UserSnapshot } from '../accounts/index.js';
+import {
+  getUser,
+  mergeUserSnapshot,
+  type User,
+  userSnapshot,
+  type UserSnapshot,
+} from '../accounts/index.js';
 import type { ReactionCount } from './chat.types.js';
 import type { MessageSnapshot } from './chat.topics.js';
 import { Message } from './message.entity.js';
@@ -39,7 +45,7 @@ export async function userFromSnapshot(
 ): Promise<User> {
   mergeUserSnapshot(em, s, viewer);
   // By primary key: served from the identity map when merged above.
-  return em.findOneOrFail(User, { id: s.id });
+  return getUser(em, s.id);
 }
 
 /**

@@ -1,7 +1,7 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { badInput, notFound } from '../../errors.js';
 import { commit } from '../../infra/db.js';
-import { isId, User, type SignedInActor } from '../accounts/index.js';
+import { findUser, findUsers, isId, type SignedInActor, type User } from '../accounts/index.js';
 import { Block } from './block.entity.js';
 import { ChatReader } from './chat.reader.js';
 import { CHAT_LIMITS, parseMessageCursor, validateTitle } from './chat.validation.js';
@@ -169,14 +169,14 @@ export class ConversationService extends ChatReader {
     if (!ids.every(isId)) throw badInput('memberIds', 'contains an unknown user id');
     const wanted = [...new Set(ids.map((id) => id.toLowerCase()))].filter((id) => id !== viewer.id);
     if (!wanted.length) throw badInput('memberIds', 'must name at least one other user');
-    const found = await actor.em.find(User, { id: { $in: wanted } });
+    const found = await findUsers(actor.em, wanted);
     if (found.length !== wanted.length) throw badInput('memberIds', 'contains an unknown user id');
     const byId = new Map(found.map((u) => [u.id, u]));
     return wanted.map((id) => byId.get(id)!);
   }
 
   private async otherUser(actor: SignedInActor, id: string, viewer: User): Promise<User> {
-    const user = isId(id) ? await actor.em.findOne(User, { id: id.toLowerCase() }) : null;
+    const user = await findUser(actor.em, id);
     if (!user) throw notFound('User');
     if (user.id === viewer.id) throw badInput('userId', 'must be another user');
     return user;

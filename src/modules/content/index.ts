@@ -11,10 +11,12 @@ import { ContentResolver, UserContentsResolver } from './content.resolver.js';
 import { contentRules } from './content.rules.js';
 import { contentSearch } from './content.search.js';
 import { ContentService } from './content.service.js';
+import { ContentCatalog } from './content.catalog.js';
 import { Like } from './like.entity.js';
 
 export { Content, ContentKind, ContentStatus, MediaAsset } from './content.entity.js';
 export { ContentService } from './content.service.js';
+export { ContentCatalog, type ContentTotals, type IndexedContent } from './content.catalog.js';
 export { Comment } from './comment.entity.js';
 export { ContentTag } from './content-tag.entity.js';
 export { Like } from './like.entity.js';
@@ -31,6 +33,8 @@ declare module '../../context.js' {
 
 export interface ContentPublic {
   content: ContentService;
+  /** What other features read of content (metrics, recommendations). */
+  catalog: ContentCatalog;
 }
 
 /** Content: articles, images and video; likes, comments, search, scheduled publication. */
@@ -42,7 +46,7 @@ export const content = defineFeature<ContentPublic>({
   create({ pubsub, db, logger, activity, fork, config }) {
     const service = new ContentService({ pubsub, search: contentSearch(db), logger, activity });
     return {
-      services: { content: service },
+      services: { content: service, catalog: new ContentCatalog() },
       resolvers: [
         new ContentResolver(service),
         new UserContentsResolver(service),

@@ -34,9 +34,10 @@ export const metrics = defineFeature<MetricsPublic>({
   create({ config, redis, logger, activity, connections, fork }, use) {
     const store = redis ? redisLiveStore(redis, config.redisPrefix) : memoryLiveStore();
     // Tracked events go to the activity seam too (recommendations learn from them).
-    const ingest = new MetricsIngest(store, logger, activity);
+    const { content: contentService, catalog } = use(content);
+    const ingest = new MetricsIngest(catalog, store, logger, activity);
     activity.add(ingest);
-    const reader = new MetricsReader(store, use(content).content, connections);
+    const reader = new MetricsReader(store, contentService, catalog, connections);
     const liveMetrics = new MetricsLive(
       reader,
       store,

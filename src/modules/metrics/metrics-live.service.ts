@@ -5,7 +5,8 @@ import { live } from '../../live.js';
 import {
   isAdminUser,
   mergeUserSnapshot,
-  User,
+  findRoles,
+  type User,
   userSnapshot,
   type UserSnapshot,
 } from '../accounts/index.js';
@@ -196,11 +197,7 @@ export class MetricsLive {
     const users = new Map<string, Pick<User, 'id' | 'role'>>();
     const em = this.fork();
     for (let i = 0; i < ids.length; i += 500) {
-      const found = await em.find(
-        User,
-        { id: { $in: ids.slice(i, i + 500) } },
-        { fields: ['id', 'role'] },
-      );
+      const found = await findRoles(em, ids.slice(i, i + 500));
       for (const u of found) users.set(u.id, u);
     }
     for (const g of this.guarded) {

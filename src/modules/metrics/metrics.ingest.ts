@@ -4,9 +4,9 @@ import { commit, type Em } from '../../infra/db.js';
 import type { Logger } from '../../infra/logger.js';
 import { badInput, unauthenticated, type AppError } from '../../errors.js';
 import type { Actor } from '../accounts/index.js';
-import { Content, ContentStatus } from '../content/index.js';
+import type { ContentCatalog } from '../content/index.js';
 import type { TrackEventInput } from './metrics.inputs.js';
-import { addRollups, addTotals, countViews, insertEvents, type EventRow } from './metrics.sql.js';
+import { addRollups, countViews, insertEvents, type EventRow } from './metrics.sql.js';
 import { emptyRecord, type LiveRecord, type LiveStore } from './metrics.store.js';
 import { EventType } from './metrics.types.js';
 import { checkEvent, MAX_EVENTS_PER_CALL, viewerKey } from './metrics.validation.js';
@@ -40,6 +40,7 @@ export interface TrackOutcome {
  */
 export class MetricsIngest implements ActivitySink {
   constructor(
+    private readonly catalog: ContentCatalog,
     private readonly live: LiveStore,
     private readonly logger: Logger,
     /** Told of every tracked event that was new (recommendations learn from them). */
@@ -64,7 +65,7 @@ export class MetricsIngest implements ActivitySink {
       if (typeof at === 'number') valid.push({ index, e, at });
       else rejected.push({ index, error: at });
     }
-    const published = await this.publishedIds(
+    const published = await this.catalog.publishedIds(
       actor.em,
       valid.map((v) => v.e.contentId),
     );
@@ -106,7 +107,7 @@ export class MetricsIngest implements ActivitySink {
           rollups.add(r.contentId, 'WATCH_SECONDS', r.occurredAt, r.value);
       }
       await addRollups(em, rollups.rows());
-      await addTotals(em, rollups.totals());
+      await this.catalog.addTotals(em, rollups.totals());
       return { kept, views };
     });
     rejected.sort((a, b) => a.index - b.index);
@@ -155,17 +156,6 @@ export class MetricsIngest implements ActivitySink {
     } catch (err) {
       this.logger.error({ err }, 'counting an activity failed');
     }
-  }
-
-  private async publishedIds(em: Em, ids: string[]): Promise<Set<string>> {
-    const wanted = [...new Set(ids.map((id) => id.toLowerCase()))];
-    if (!wanted.length) return new Set();
-    const found = await em.find(
-      Content,
-      { id: { $in: wanted }, status: ContentStatus.PUBLISHED },
-      { fields: ['id'] },
-    );
-    return new Set(found.map((c) => c.id));
   }
 
   /**

@@ -1,4 +1,5 @@
-import type { RollupRow, Totals } from './metrics.sql.js';
+import type { ContentTotals as Totals } from '../content/index.js';
+import type { RollupRow } from './metrics.sql.js';
 
 /** The platform-wide scope of rollups. */
 export const PLATFORM = '*';

@@ -2,7 +2,12 @@ import { badInput, forbidden, notFound } from '../../errors.js';
 import { MetricsReason } from './metrics.errors.js';
 import type { Em } from '../../infra/db.js';
 import { isAdminUser, type SignedInActor } from '../accounts/index.js';
-import { canWatchMetrics, Content, ContentStatus, type ContentService } from '../content/index.js';
+import {
+  canWatchMetrics,
+  type Content,
+  type ContentCatalog,
+  type ContentService,
+} from '../content/index.js';
 import { PLATFORM } from './metrics.rollups.js';
 import { rollupSeries } from './metrics.sql.js';
 import type { LiveStore } from './metrics.store.js';
@@ -35,6 +40,7 @@ export class MetricsReader {
   constructor(
     private readonly live: LiveStore,
     private readonly content: ContentService,
+    private readonly catalog: ContentCatalog,
     private readonly liveConnections: () => number,
   ) {}
 
@@ -82,7 +88,7 @@ export class MetricsReader {
 
   /** All-time totals and live viewers; null once the content is gone. */
   async contentMetrics(em: Em, contentId: string): Promise<ContentMetrics | null> {
-    const c = await em.findOne(Content, { id: contentId }, { refresh: true });
+    const c = await this.catalog.current(em, contentId);
     if (!c) return null;
     const live = await this.live.liveViewers([c.id], Date.now());
     return {
@@ -121,15 +127,9 @@ export class MetricsReader {
       (r) => r.score > 1e-9,
     );
     if (!ranked.length) return [];
-    // By id only, status checked here: given `status = ?` too, SQLite's planner walks the
-    // status index (every published row) instead of looking the ids up.
-    const contents = await em.find(
-      Content,
-      { id: { $in: ranked.map((r) => r.contentId) } },
-      { populate: ['author'] },
-    );
-    const byId = new Map(
-      contents.filter((c) => c.status === ContentStatus.PUBLISHED).map((c) => [c.id, c]),
+    const byId = await this.catalog.published(
+      em,
+      ranked.map((r) => r.contentId),
     );
     return ranked
       .flatMap((r) => {

@@ -88,25 +88,6 @@ export async function addRollups(em: Em, rows: RollupRow[]): Promise<void> {
   );
 }
 
-export interface Totals {
-  views: number;
-  shares: number;
-  watchSeconds: number;
-}
-
-/** Adds to contents' all-time totals, in id order (no deadlock between concurrent batches). */
-export async function addTotals(em: Em, totals: Map<string, Totals>): Promise<void> {
-  for (const id of [...totals.keys()].sort()) {
-    const t = totals.get(id)!;
-    await run(
-      em,
-      `update contents set view_count = view_count + ?, share_count = share_count + ?,
-       watch_seconds = watch_seconds + ? where id = ?`,
-      [t.views, t.shares, t.watchSeconds, id],
-    );
-  }
-}
-
 /** Sums of a metric per bucket of `minutesPerBucket`, over [fromMinute, toMinute). */
 export async function rollupSeries(
   em: Em,

@@ -22,17 +22,19 @@ export const recommendations = defineFeature<RecommendationsPublic>({
   rules: recommendationRules,
   entities: [Engagement, RecModelRow],
   create({ config, logger, pubsub, activity, fork }, use) {
-    activity.add(new EngagementWriter(logger));
+    const { content: contentService, catalog } = use(content);
+    activity.add(new EngagementWriter(catalog, logger));
     const models = new ModelStore(fork, logger, {
       rebuildMs: config.recsRebuildMs,
       pollMs: config.recsPollMs,
     });
-    const text = new TextStore(pubsub, logger, config.recsPollMs);
+    const text = new TextStore(catalog, pubsub, logger, config.recsPollMs);
     const service = new RecommendationService(
       models,
       text,
       use(metrics).metrics,
-      use(content).content,
+      contentService,
+      catalog,
     );
     return {
       services: { recommendations: service, models },

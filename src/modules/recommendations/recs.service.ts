@@ -2,7 +2,7 @@ import { badInput, notFound } from '../../errors.js';
 import type { Em } from '../../infra/db.js';
 import { userActor } from '../../infra/activity.js';
 import type { Actor } from '../accounts/index.js';
-import { Content, ContentStatus, type ContentService } from '../content/index.js';
+import type { Content, ContentCatalog, ContentService } from '../content/index.js';
 import { MetricWindow, type MetricsReader } from '../metrics/index.js';
 import { recommendForHistory } from './model/index.js';
 import { CandidatePool, type Candidate, type Vote } from './recs.candidates.js';
@@ -48,6 +48,7 @@ export class RecommendationService {
     private readonly text: TextStore,
     private readonly metrics: MetricsReader,
     private readonly content: ContentService,
+    private readonly catalog: ContentCatalog,
   ) {}
 
   async recommended(actor: Actor, first: number): Promise<Recommendation[]> {
@@ -80,7 +81,7 @@ export class RecommendationService {
     const candidates: (Candidate & { authorId: string })[] = [];
     for (let from = 0; from < ranked.length && candidates.length < first * 3;) {
       const batch = ranked.slice(from, (from += first * 4));
-      const authors = await this.publishedAuthors(
+      const authors = await this.catalog.publishedAuthors(
         em,
         batch.map((c) => c.id),
       );
@@ -94,7 +95,7 @@ export class RecommendationService {
       first,
       this.text.index.similarityFunction(),
     );
-    const contents = await this.published(
+    const contents = await this.catalog.published(
       em,
       chosen.flatMap((c) => (c.because ? [c.id, c.because] : [c.id])),
     );
@@ -129,7 +130,7 @@ export class RecommendationService {
       this.text.index.similar(content.id, first * 2 + 10).map((s) => ({ ...s, because: null })),
     );
     pool.add(R.COLLABORATIVE, 0.5, this.collaborative(new Map([[content.id, 1]]), first * 2 + 10));
-    const contents = await this.published(actor.em, pool.ids());
+    const contents = await this.catalog.published(actor.em, pool.ids());
     return pool
       .best(first, (id) => id !== content.id && contents.has(id))
       .map((c) => contents.get(c.id)!);
@@ -176,25 +177,16 @@ export class RecommendationService {
    */
   private async fromAuthors(em: Em, profile: Map<string, number>, limit: number): Promise<Vote[]> {
     const index = this.text.authors;
-    const authorOf: { id: string; author_id: string }[] = [];
+    const authorOf: { id: string; authorId: string }[] = [];
     const unknown: string[] = [];
     for (const id of profile.keys()) {
       const author = index.author(id);
-      if (author) authorOf.push({ id, author_id: author });
+      if (author) authorOf.push({ id, authorId: author });
       else unknown.push(id);
     }
-    if (unknown.length) {
-      authorOf.push(
-        ...(await em
-          .getConnection()
-          .execute<{ id: string; author_id: string }[]>(
-            `select id, author_id from contents where id in (${marks(unknown)})`,
-            unknown,
-          )),
-      );
-    }
+    authorOf.push(...(await this.catalog.authors(em, unknown)));
     const byAuthor = new Map<string, { weight: number; because: string; top: number }>();
-    for (const { id, author_id: author } of authorOf) {
+    for (const { id, authorId: author } of authorOf) {
       const w = profile.get(id)!;
       const a = byAuthor.get(author);
       if (!a) byAuthor.set(author, { weight: w, because: id, top: w });
@@ -257,52 +249,14 @@ export class RecommendationService {
   }
 
   private async freshNow(em: Em, limit: number): Promise<Vote[]> {
-    const recent = await em
-      .fork()
-      .find(
-        Content,
-        { status: ContentStatus.PUBLISHED },
-        { orderBy: { publishedAt: 'desc', id: 'desc' }, limit, fields: ['id', 'publishedAt'] },
-      );
-    return recent.map((c, rank) => ({ id: c.id, score: 1 / (1 + rank / 5), because: null }));
-  }
-
-  /** Author of each published content among `ids` (readable by anyone), from plain rows. */
-  private async publishedAuthors(em: Em, ids: string[]): Promise<Map<string, string>> {
-    if (!ids.length) return new Map();
-    // By id only, status checked here: given `status = ?` too, SQLite's planner walks the
-    // status index (every published row) instead of looking the ids up.
-    const rows = await em
-      .getConnection()
-      .execute<{ id: string; author_id: string; status: string }[]>(
-        `select id, author_id, status from contents where id in (${marks(ids)})`,
-        ids,
-      );
-    return new Map(
-      rows.filter((r) => r.status === ContentStatus.PUBLISHED).map((r) => [r.id, r.author_id]),
-    );
-  }
-
-  /** The published contents among `ids` (readable by anyone), with their authors loaded. */
-  private async published(em: Em, ids: string[]): Promise<Map<string, Content>> {
-    if (!ids.length) return new Map();
-    // By id only, status checked here: given `status = ?` too, SQLite's planner walks the
-    // status index (every published row) instead of looking the ids up.
-    const found = await em.find(
-      Content,
-      { id: { $in: [...new Set(ids)] } },
-      { populate: ['author'] },
-    );
-    return new Map(found.filter((c) => c.status === ContentStatus.PUBLISHED).map((c) => [c.id, c]));
+    const recent = await this.catalog.newest(em.fork(), limit);
+    return recent.map((id, rank) => ({ id, score: 1 / (1 + rank / 5), because: null }));
   }
 }
 
 const emptyHistory = (): History => ({ weights: new Map(), kinds: new Map() });
 
 const NONE: ReadonlySet<number> = new Set();
-
-/** `?, ?, …` for a list of bound values. */
-const marks = (values: unknown[]) => values.map(() => '?').join(', ');
 
 function checkFirst(first: number): void {
   if (!Number.isInteger(first) || first < 1 || first > MAX_RECOMMENDATIONS) {

@@ -1,7 +1,7 @@
 import type { Activity, ActivitySink } from '../../infra/activity.js';
 import type { Em } from '../../infra/db.js';
 import type { Logger } from '../../infra/logger.js';
-import { Content } from '../content/index.js';
+import type { ContentCatalog } from '../content/index.js';
 import { KIND_BITS, stored, weightOf } from './recs.weights.js';
 
 /**
@@ -9,7 +9,10 @@ import { KIND_BITS, stored, weightOf } from './recs.weights.js';
  * `recommendedContents` already reflects it (their history is read per request).
  */
 export class EngagementWriter implements ActivitySink {
-  constructor(private readonly logger: Logger) {}
+  constructor(
+    private readonly catalog: ContentCatalog,
+    private readonly logger: Logger,
+  ) {}
 
   async record(em: Em, activities: readonly Activity[]): Promise<void> {
     const relevant = activities.filter((a) => a.contentId);
@@ -54,15 +57,8 @@ export class EngagementWriter implements ActivitySink {
     }
   }
 
-  private async durations(
-    em: Em,
-    activities: readonly Activity[],
-  ): Promise<Map<string, number | null>> {
+  private durations(em: Em, activities: readonly Activity[]): Promise<Map<string, number | null>> {
     const ids = [...new Set(activities.filter((a) => a.kind === 'watch').map((a) => a.contentId!))];
-    if (!ids.length) return new Map();
-    const contents = await em.find(Content, { id: { $in: ids } }, { fields: ['id', 'media'] });
-    return new Map(
-      contents.map((c) => [c.id, c.media.find((m) => m.durationSeconds)?.durationSeconds ?? null]),
-    );
+    return this.catalog.durations(em, ids);
   }
 }

@@ -1,8 +1,7 @@
-import type { FilterQuery } from '@mikro-orm/core';
 import type { Em } from '../../infra/db.js';
 import type { Logger } from '../../infra/logger.js';
 import type { PubSub } from '../../infra/pubsub.js';
-import { Content, CONTENT_PUBLISHED, ContentStatus } from '../content/index.js';
+import { CONTENT_PUBLISHED, type ContentCatalog } from '../content/index.js';
 import { TextIndex, type TextDocument } from './model/index.js';
 import { AuthorIndex } from './recs.author-index.js';
 
@@ -35,6 +34,7 @@ export class TextStore {
   private newest = -Infinity;
 
   constructor(
+    private readonly catalog: ContentCatalog,
     private readonly pubsub: PubSub,
     private readonly logger: Logger,
     private readonly pollMs: number,
@@ -88,25 +88,7 @@ export class TextStore {
     let cursor: { at: Date; id: string } | null = null;
     let added = 0;
     for (;;) {
-      const from: FilterQuery<Content> = cursor
-        ? {
-            $or: [
-              { listedAt: { $gt: cursor.at } },
-              { listedAt: cursor.at, id: { $gt: cursor.id } },
-            ],
-          }
-        : since
-          ? { listedAt: { $gte: since } }
-          : {};
-      const page = await em.find(
-        Content,
-        { status: ContentStatus.PUBLISHED, ...from },
-        {
-          fields: ['id', 'title', 'body', 'tags', 'author', 'listedAt'],
-          orderBy: { listedAt: 'asc', id: 'asc' },
-          limit: PAGE,
-        },
-      );
+      const page = await this.catalog.publishedPage(em, { cursor, since }, PAGE);
       for (const c of page) {
         if (this.index.has(c.id)) continue;
         const doc = { title: c.title, body: c.body, tags: c.tags };

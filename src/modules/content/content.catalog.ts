@@ -1,0 +1,146 @@
+import type { FilterQuery } from '@mikro-orm/core';
+import type { Em } from '../../infra/db.js';
+import { Content, ContentStatus } from './content.entity.js';
+
+/** Adds to a content's all-time figures (metrics: tracked views, shares, watch time). */
+export interface ContentTotals {
+  views: number;
+  shares: number;
+  watchSeconds: number;
+}
+
+/** What the content text index reads of one content. */
+export type IndexedContent = Pick<
+  Content,
+  'id' | 'title' | 'body' | 'tags' | 'author' | 'listedAt'
+>;
+
+const marks = (values: unknown[]) => values.map(() => '?').join(', ');
+
+/**
+ * What other features may read of content (and the one thing they may add to it: tracked
+ * totals). Metrics and recommendations go through here, never through the `contents`
+ * table: the content feature owns its rows and the rule of who may read them (published
+ * content is readable by anyone). Each method is one SQL statement.
+ */
+export class ContentCatalog {
+  /** The published contents among `ids`, with their authors loaded. */
+  async published(em: Em, ids: readonly string[]): Promise<Map<string, Content>> {
+    if (!ids.length) return new Map();
+    // By id only, status checked here: given `status = ?` too, SQLite's planner walks the
+    // status index (every published row) instead of looking the ids up.
+    const found = await em.find(
+      Content,
+      { id: { $in: [...new Set(ids)] } },
+      { populate: ['author'] },
+    );
+    return new Map(found.filter((c) => c.status === ContentStatus.PUBLISHED).map((c) => [c.id, c]));
+  }
+
+  /** The ids among `ids` (any case) of published contents. */
+  async publishedIds(em: Em, ids: readonly string[]): Promise<Set<string>> {
+    const wanted = [...new Set(ids.map((id) => id.toLowerCase()))];
+    if (!wanted.length) return new Set();
+    const found = await em.find(
+      Content,
+      { id: { $in: wanted }, status: ContentStatus.PUBLISHED },
+      { fields: ['id'] },
+    );
+    return new Set(found.map((c) => c.id));
+  }
+
+  /** The author of each published content among `ids`, from plain rows. */
+  async publishedAuthors(em: Em, ids: string[]): Promise<Map<string, string>> {
+    if (!ids.length) return new Map();
+    const rows = await em
+      .getConnection()
+      .execute<{ id: string; author_id: string; status: string }[]>(
+        `select id, author_id, status from contents where id in (${marks(ids)})`,
+        ids,
+      );
+    return new Map(
+      rows.filter((r) => r.status === ContentStatus.PUBLISHED).map((r) => [r.id, r.author_id]),
+    );
+  }
+
+  /** The author of each content among `ids`, whatever its status (candidates, screened later). */
+  async authors(em: Em, ids: string[]): Promise<{ id: string; authorId: string }[]> {
+    if (!ids.length) return [];
+    const rows = await em
+      .getConnection()
+      .execute<{ id: string; author_id: string }[]>(
+        `select id, author_id from contents where id in (${marks(ids)})`,
+        ids,
+      );
+    return rows.map((r) => ({ id: r.id, authorId: r.author_id }));
+  }
+
+  /** The `limit` most recently published ids, newest first. */
+  async newest(em: Em, limit: number): Promise<string[]> {
+    const recent = await em.find(
+      Content,
+      { status: ContentStatus.PUBLISHED },
+      { orderBy: { publishedAt: 'desc', id: 'desc' }, limit, fields: ['id', 'publishedAt'] },
+    );
+    return recent.map((c) => c.id);
+  }
+
+  /** The content as stored now (not as this EntityManager last saw it); null once gone. */
+  current(em: Em, id: string): Promise<Content | null> {
+    return em.findOne(Content, { id }, { refresh: true });
+  }
+
+  /** The length in seconds of each content's first timed medium, or null, among `ids`. */
+  async durations(em: Em, ids: string[]): Promise<Map<string, number | null>> {
+    if (!ids.length) return new Map();
+    const contents = await em.find(Content, { id: { $in: ids } }, { fields: ['id', 'media'] });
+    return new Map(
+      contents.map((c) => [c.id, c.media.find((m) => m.durationSeconds)?.durationSeconds ?? null]),
+    );
+  }
+
+  /**
+   * A page of published content by (listedAt, id), after `cursor` or from `since`, through
+   * the (status, listed_at, id) index.
+   */
+  publishedPage(
+    em: Em,
+    from: { cursor: { at: Date; id: string } | null; since: Date | null },
+    limit: number,
+  ): Promise<IndexedContent[]> {
+    const { cursor, since } = from;
+    const where: FilterQuery<Content> = cursor
+      ? {
+          $or: [{ listedAt: { $gt: cursor.at } }, { listedAt: cursor.at, id: { $gt: cursor.id } }],
+        }
+      : since
+        ? { listedAt: { $gte: since } }
+        : {};
+    return em.find(
+      Content,
+      { status: ContentStatus.PUBLISHED, ...where },
+      {
+        fields: ['id', 'title', 'body', 'tags', 'author', 'listedAt'],
+        orderBy: { listedAt: 'asc', id: 'asc' },
+        limit,
+      },
+    );
+  }
+
+  /**
+   * Adds tracked totals to contents, in id order (no deadlock between concurrent batches),
+   * inside the caller's transaction.
+   */
+  async addTotals(em: Em, totals: Map<string, ContentTotals>): Promise<void> {
+    for (const id of [...totals.keys()].sort()) {
+      const t = totals.get(id)!;
+      await em.getConnection().execute(
+        `update contents set view_count = view_count + ?, share_count = share_count + ?,
+           watch_seconds = watch_seconds + ? where id = ?`,
+        [t.views, t.shares, t.watchSeconds, id],
+        'run',
+        em.getTransactionContext(),
+      );
+    }
+  }
+}
