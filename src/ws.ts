@@ -5,7 +5,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { createContext, type ContextFactory } from './context.js';
 import type { ConnectionHooks } from './feature.js';
-import { toClientError, reportUnexpected } from './errors.js';
+import { CommonReason, toClientError, reportUnexpected } from './errors.js';
 
 /** Largest WebSocket message accepted (the same as an HTTP body). */
 export const MAX_WS_PAYLOAD_BYTES = 1024 * 1024;
@@ -84,7 +84,7 @@ export function serveGraphqlWs(
           return [
             new GraphQLError(
               `At most ${MAX_SUBSCRIPTIONS_PER_CONNECTION} subscriptions per connection`,
-              { extensions: { code: 'RATE_LIMITED' } },
+              { extensions: { code: 'RATE_LIMITED', reason: CommonReason.TOO_MANY_REQUESTS } },
             ),
           ];
         }

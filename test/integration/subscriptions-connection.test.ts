@@ -106,7 +106,11 @@ for (const target of targets()) {
           () => new Stream(fan.CommentAdded({ contentId: id })),
         );
         await waitForSubscribers(t.server, CONTENT_ACTIVITY, id, MAX);
-        await expectCode(new Stream(fan.CommentAdded({ contentId: other })).next(), 'RATE_LIMITED');
+        const refused = await expectCode(
+          new Stream(fan.CommentAdded({ contentId: other })).next(),
+          'RATE_LIMITED',
+        );
+        assert.equal(refused.errors[0]?.extensions?.reason, 'TOO_MANY_REQUESTS');
 
         // The cap is per connection: another client still subscribes.
         const neighbour = t.client();
