@@ -84,6 +84,10 @@ const schema = z
     METRICS_RECHECK_MS: positiveInt(10_000),
     RECS_REBUILD_INTERVAL_MS: positiveInt(10 * 60_000),
     RECS_POLL_INTERVAL_MS: positiveInt(15_000),
+    METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+    METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+    METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+    METRICS_OPERATION_NAMES_MAX: positiveInt(200),
     MIGRATE_ON_START: z
       .enum(['true', 'false'])
       .default('true')
@@ -162,6 +166,19 @@ export interface Config {
   readonly recsRebuildMs: number;
   /** How often a process looks for a model rebuilt elsewhere (and whether one is due). */
   readonly recsPollMs: number;
+  /** Prometheus `/metrics` and its protection (`src/observability`). */
+  readonly observability: {
+    /**
+     * Secret. When set, `/metrics` is served on the main port to `Authorization: Bearer
+     * <token>` only (401 otherwise); unset, the main port does not serve it (404).
+     */
+    readonly metricsToken?: string;
+    /** When set, `/metrics` is (also) served on this port of `metricsHost`; 0 picks a free one. */
+    readonly metricsPort?: number;
+    readonly metricsHost: string;
+    /** Operation names that get their own label beyond the SDK's; later ones count as `(other)`. */
+    readonly maxOperationNames: number;
+  };
   readonly migrateOnStart: boolean;
   readonly trustProxy: boolean;
 }
@@ -217,6 +234,12 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     metricsRecheckMs: e.METRICS_RECHECK_MS,
     recsRebuildMs: e.RECS_REBUILD_INTERVAL_MS,
     recsPollMs: e.RECS_POLL_INTERVAL_MS,
+    observability: Object.freeze({
+      metricsToken: e.METRICS_TOKEN,
+      metricsPort: e.METRICS_PORT,
+      metricsHost: e.METRICS_HOST,
+      maxOperationNames: e.METRICS_OPERATION_NAMES_MAX,
+    }),
     migrateOnStart: e.MIGRATE_ON_START,
     trustProxy: e.TRUST_PROXY,
   });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
-import { ApolloServer } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
@@ -17,7 +17,8 @@ export const MAX_PAYLOAD_BYTES = 1024 * 1024;
 
 /**
  * Apollo Server for `schema`. Its drain (on `stop()`) stops accepting, waits for in-flight
- * requests, then runs `onDrain` (closing the WebSockets).
+ * requests, then runs `onDrain` (closing the WebSockets). `plugins` run after the
+ * built-in ones (so they see the errors as clients get them).
  */
 export function createApollo(
   httpServer: Server,
@@ -25,6 +26,7 @@ export function createApollo(
   logger: Logger,
   production: boolean,
   onDrain: () => Promise<void>,
+  plugins: ApolloServerPlugin<Context>[] = [],
 ) {
   return new ApolloServer<Context>({
     schema,
@@ -63,6 +65,7 @@ export function createApollo(
           };
         },
       },
+      ...plugins,
     ],
   });
 }

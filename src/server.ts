@@ -9,6 +9,7 @@ import { initOrm, migrate, type Orm } from './infra/db.js';
 import { createLogger, type Logger } from './infra/logger.js';
 import type { PubSub } from './infra/pubsub.js';
 import { createApollo, mountHttp } from './http.js';
+import { createObservability } from './observability/index.js';
 import { buildServedSchema } from './schema.js';
 import { serveGraphqlWs } from './ws.js';
 
@@ -26,6 +27,8 @@ export interface MarqueeServer {
   url: string;
   wsUrl: string;
   port: number;
+  /** The separate `/metrics` endpoint, when METRICS_PORT is set. */
+  metricsUrl?: string;
   orm: Orm;
   pubsub: PubSub;
   logger: Logger;
@@ -70,13 +73,26 @@ export async function startServer(
     logger.error({ err }, 'unexpected error in a resolver'),
   );
 
+  const observability = createObservability(config, logger, {
+    orm,
+    pubsub: infra.pubsub,
+    connections: infra.connections,
+  });
   const http = express();
   http.disable('x-powered-by');
   http.set('trust proxy', config.trustProxy);
+  observability.mount(http);
   const httpServer = createServer(http);
-  const apollo = createApollo(httpServer, schema, logger, production, async () => {
-    await ws.server?.dispose();
-  });
+  const apollo = createApollo(
+    httpServer,
+    schema,
+    logger,
+    production,
+    async () => {
+      await ws.server?.dispose();
+    },
+    [observability.plugin],
+  );
   await apollo.start();
   const redis = infra.redis;
   mountHttp(http, apollo, app.contexts, production, async () => ({
@@ -89,7 +105,14 @@ export async function startServer(
     httpServer.listen(config.port, config.host, () => resolve());
   });
   // After listen: the WebSocket server would otherwise also report a failed listen, noisily.
-  ws.server = serveGraphqlWs(httpServer, schema, app.contexts, app.connections, production);
+  ws.server = serveGraphqlWs(
+    httpServer,
+    schema,
+    app.contexts,
+    app.connections,
+    production,
+    observability.observeWs,
+  );
   const port = (httpServer.address() as AddressInfo).port;
   const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   const url = `http://${host}:${port}/graphql`;
@@ -104,18 +127,22 @@ export async function startServer(
       await apollo.stop();
       httpServer.closeAllConnections();
       for (const task of started.reverse()) await task.stop();
+      await observability.close();
       await infra.close();
       await orm.close();
     })();
     return closing;
   };
+  let metricsUrl: string | undefined;
   try {
+    metricsUrl = await observability.listen();
     for (const task of app.tasks) {
       await task.start();
       started.push(task);
     }
   } catch (e) {
-    // A task that cannot start fails the start: nothing stays listening or connected.
+    // A metrics port or task that cannot start fails the start: nothing stays listening or
+    // connected.
     await close().catch((err: unknown) => logger.error({ err }, 'stopping after a failed start'));
     throw e;
   }
@@ -124,6 +151,7 @@ export async function startServer(
     url,
     wsUrl: url.replace(/^http/, 'ws'),
     port,
+    metricsUrl,
     orm,
     pubsub: infra.pubsub,
     logger,

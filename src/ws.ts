@@ -6,6 +6,7 @@ import { WebSocketServer } from 'ws';
 import { createContext, type ContextFactory } from './context.js';
 import type { ConnectionHooks } from './feature.js';
 import { CommonReason, toClientError, reportUnexpected } from './errors.js';
+import type { WsObserve } from './observability/index.js';
 
 /** Largest WebSocket message accepted (the same as an HTTP body). */
 export const MAX_WS_PAYLOAD_BYTES = 1024 * 1024;
@@ -25,7 +26,7 @@ interface WsExtra extends Record<PropertyKey, unknown> {
  * graphql-ws on `httpServer`, path `/graphql`. The token travels in
  * `connectionParams.authorization`; a bad one closes the socket with 4403. Each
  * subscription gets its own context, and each of its events its own scope (`src/live.ts`).
- * `dispose()` closes every socket with 1001.
+ * `dispose()` closes every socket with 1001. `observe` wraps the options (metrics, access log).
  */
 export function serveGraphqlWs(
   httpServer: Server,
@@ -33,6 +34,7 @@ export function serveGraphqlWs(
   contexts: ContextFactory,
   hooks: ConnectionHooks,
   production: boolean,
+  observe: WsObserve = (options) => options,
 ) {
   const { logger } = contexts;
   const wsServer = new WebSocketServer({
@@ -45,7 +47,7 @@ export function serveGraphqlWs(
     return toClientError(e.toJSON(), { production });
   };
   const server = useServer<Record<string, unknown> | undefined, WsExtra>(
-    {
+    observe({
       schema,
       connectionInitWaitTimeout: CONNECTION_INIT_TIMEOUT_MS,
       onConnect: async (ctx) => {
@@ -92,7 +94,7 @@ export function serveGraphqlWs(
       onError: (_ctx, _id, _payload, errors) => errors.map(format),
       onNext: (_ctx, _id, _payload, _args, result) =>
         result.errors?.length ? { ...result, errors: result.errors.map(format) } : undefined,
-    },
+    }),
     wsServer,
     KEEPALIVE_MS,
   );

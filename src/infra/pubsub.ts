@@ -17,6 +17,19 @@ export type Topic = keyof Topics & string;
 const MAX_QUEUED_PER_SUBSCRIBER = 1000;
 const CHANGED = 'subscribers';
 
+/**
+ * Told of every message through this process's pub/sub (the metrics endpoint counts them).
+ * It sees topics only (never ids or payloads), so its labels stay as few as the topics.
+ */
+export interface PubSubObserver {
+  /** After a publish: `ok` false when the transport refused it (the caller sees the error). */
+  published(topic: string, ok: boolean): void;
+  /** A message handed to one subscriber on this process (N subscribers: N calls). */
+  received(topic: string): void;
+}
+
+const UNOBSERVED: PubSubObserver = { published: () => undefined, received: () => undefined };
+
 interface Transport {
   publish(channel: string, message: string): Promise<void>;
   /** Resolves once the transport delivers messages on the channel to `listener`. */
@@ -34,6 +47,7 @@ export class PubSub implements TypeGraphQLPubSub {
   private readonly subscribing = new Set<Promise<unknown>>();
   private lastMessage?: string;
   private lastValue: unknown;
+  private observer = UNOBSERVED;
 
   private constructor(
     private readonly transport: Transport,
@@ -97,7 +111,18 @@ export class PubSub implements TypeGraphQLPubSub {
   async publish<T extends Topic>(topic: T, payload: Topics[T], id?: string): Promise<void>;
   async publish(routingKey: string, ...args: unknown[]): Promise<void>;
   async publish(topic: string, payload: unknown, id?: unknown): Promise<void> {
-    await this.transport.publish(channelOf(topic, id), JSON.stringify(payload));
+    try {
+      await this.transport.publish(channelOf(topic, id), JSON.stringify(payload));
+    } catch (e) {
+      this.observer.published(topic, false);
+      throw e;
+    }
+    this.observer.published(topic, true);
+  }
+
+  /** Reports every publish and delivery from now on to `observer` (one per process). */
+  observe(observer: PubSubObserver): void {
+    this.observer = observer;
   }
 
   /**
@@ -113,6 +138,7 @@ export class PubSub implements TypeGraphQLPubSub {
     let done = false;
     const subscribing = this.transport.listen(channel, (message) => {
       if (done) return;
+      this.observer.received(topic);
       const value = this.parse(message) as Topics[T];
       const next = waiting.shift();
       if (next) next({ value, done: false });
