@@ -60,6 +60,12 @@ export function createObservability(
     },
     async listen() {
       if (metricsPort === undefined) return undefined;
+      if (!metricsToken && !/^(127\.|::1$|localhost$)/.test(metricsHost)) {
+        logger.warn(
+          { metricsHost },
+          'METRICS_PORT is open beyond this host without METRICS_TOKEN: anyone reaching it reads the metrics',
+        );
+      }
       const listening = await listenForMetrics(handler, metricsPort, metricsHost);
       server = listening.server;
       return listening.url;

@@ -25,7 +25,9 @@ const OPERATION_LABELS = ['operation', 'type', 'transport', 'outcome'] as const;
  *
  * - `marquee_graphql_operation_duration_seconds{operation,type,transport,outcome}`: every
  *   query and mutation until its response, every subscription until it started or was
- *   refused; `_count` is the number of operations. `outcome` is `ok` or the first error's code.
+ *   refused; `_count` is the number of operations. `outcome` is `ok` or the first error's
+ *   code; `operation` is bounded by `OperationNames` (`(invalid)` with `type="unknown"` for a
+ *   document that did not parse or validate).
  * - `marquee_graphql_subscriptions_active{operation}` and
  *   `marquee_graphql_subscription_events_total{operation}`.
  * - `marquee_websocket_connections`: open graphql-ws sockets.
