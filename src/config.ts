@@ -58,6 +58,7 @@ const schema = z
       .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
       .optional(),
     DATABASE_POOL_MAX: positiveInt(10),
+    DATABASE_ACQUIRE_TIMEOUT_MS: positiveInt(5000),
     REDIS_URL: z
       .string()
       .regex(/^rediss?:\/\//, 'must be a redis:// URL')
@@ -88,6 +89,7 @@ const schema = z
       .enum(['true', 'false'])
       .default('true')
       .transform((v) => v === 'true'),
+    SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(5000),
     TRUST_PROXY: z
       .enum(['true', 'false'])
       .default('false')
@@ -126,6 +128,11 @@ export interface Config {
   /** PostgreSQL when set; otherwise the embedded SQLite file `<dataDir>/marquee.sqlite`. */
   readonly databaseUrl?: string;
   readonly databasePoolMax: number;
+  /**
+   * PostgreSQL: how long a query waits for a pooled connection (or a new one to connect)
+   * before failing with SERVICE_UNAVAILABLE: the bound on a request while the database is away.
+   */
+  readonly databaseAcquireTimeoutMs: number;
   /** Redis pub/sub and shared rate limits when set; otherwise in-process equivalents. */
   readonly redisUrl?: string;
   readonly redisPrefix: string;
@@ -163,6 +170,8 @@ export interface Config {
   /** How often a process looks for a model rebuilt elsewhere (and whether one is due). */
   readonly recsPollMs: number;
   readonly migrateOnStart: boolean;
+  /** On SIGTERM: how long new requests get 503 + Retry-After while those under way finish. */
+  readonly shutdownGraceMs: number;
   readonly trustProxy: boolean;
 }
 
@@ -190,6 +199,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     dataDir: e.DATA_DIR,
     databaseUrl: e.DATABASE_URL,
     databasePoolMax: e.DATABASE_POOL_MAX,
+    databaseAcquireTimeoutMs: e.DATABASE_ACQUIRE_TIMEOUT_MS,
     redisUrl: e.REDIS_URL,
     redisPrefix: e.REDIS_PREFIX,
     logLevel: e.LOG_LEVEL,
@@ -218,6 +228,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     recsRebuildMs: e.RECS_REBUILD_INTERVAL_MS,
     recsPollMs: e.RECS_POLL_INTERVAL_MS,
     migrateOnStart: e.MIGRATE_ON_START,
+    shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     trustProxy: e.TRUST_PROXY,
   });
 }

@@ -6,6 +6,11 @@ import { WebSocketServer } from 'ws';
 import { createContext, type ContextFactory } from './context.js';
 import type { ConnectionHooks } from './feature.js';
 import { CommonReason, toClientError, reportUnexpected } from './errors.js';
+import {
+  asDatabaseUnavailable,
+  driverCode,
+  isDatabaseUnavailable,
+} from './infra/db-unavailable.js';
 
 /** Largest WebSocket message accepted (the same as an HTTP body). */
 export const MAX_WS_PAYLOAD_BYTES = 1024 * 1024;
@@ -41,6 +46,10 @@ export function serveGraphqlWs(
     maxPayload: MAX_WS_PAYLOAD_BYTES,
   });
   const format = (e: GraphQLError) => {
+    if (isDatabaseUnavailable(e)) {
+      logger.warn({ code: driverCode(e), path: e.path }, 'database unavailable');
+      return asDatabaseUnavailable(e.toJSON());
+    }
     reportUnexpected(logger, e);
     return toClientError(e.toJSON(), { production });
   };
