@@ -20,9 +20,9 @@ const CODES = new Set([
   '57P03', // cannot_connect_now (starting up, recovering)
   '53300', // too_many_connections
 ]);
-// pg reports a dropped socket by message only.
+// pg reports a dropped socket by message only; knex puts the statement before it.
 const MESSAGES =
-  /^(Connection terminated|Client has encountered a connection error|Client was closed|Connection terminated due to connection timeout|timeout exceeded when trying to connect)/;
+  /(?:^| - )(?:Connection terminated unexpectedly|Connection terminated due to connection timeout|Connection terminated|Client has encountered a connection error and is not queryable|Client was closed and is not queryable|timeout exceeded when trying to connect)$/;
 
 interface Cause {
   code?: unknown;
