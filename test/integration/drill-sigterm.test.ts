@@ -90,7 +90,7 @@ for (const target of targets()) {
         /** Acknowledged writes: content id -> [writer, title]. */
         const acked = new Map<string, [number, string]>();
         const underWay = deferred<void>();
-        const refusedOnce = deferred<void>();
+        const stoppedOnce = deferred<void>();
         // Each writer writes until it is told to go away (or its connection fails).
         const writer = async (w: number): Promise<Outcome> => {
           for (let n = 0; ; n++) {
@@ -99,6 +99,7 @@ for (const target of targets()) {
             try {
               r = await post(url, { query: CREATE, variables: input(title) }, auth(w));
             } catch (e) {
+              stoppedOnce.resolve();
               return { kind: 'socket error', error: String((e as Error).cause ?? e) };
             }
             const id = (r.body.data?.createContent as { id?: string } | undefined)?.id;
@@ -107,7 +108,7 @@ for (const target of targets()) {
               if (acked.size >= BEFORE_SIGNAL) underWay.resolve();
               continue;
             }
-            refusedOnce.resolve();
+            stoppedOnce.resolve();
             return {
               kind: 'refused',
               status: r.status,
@@ -127,7 +128,7 @@ for (const target of targets()) {
         );
         await held.accepted;
         first.child.kill('SIGTERM');
-        await refusedOnce.promise;
+        await stoppedOnce.promise;
 
         // Draining: still listening, refusing upgrades and readiness, finishing the held write.
         const upgrade = await refusedUpgrade(url.replace(/^http/, 'ws'));
