@@ -58,6 +58,7 @@ const schema = z
       .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
       .optional(),
     DATABASE_POOL_MAX: positiveInt(10),
+    DATABASE_ACQUIRE_TIMEOUT_MS: positiveInt(5000),
     REDIS_URL: z
       .string()
       .regex(/^rediss?:\/\//, 'must be a redis:// URL')
@@ -92,6 +93,7 @@ const schema = z
       .enum(['true', 'false'])
       .default('true')
       .transform((v) => v === 'true'),
+    SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(5000),
     TRUST_PROXY: z
       .enum(['true', 'false'])
       .default('false')
@@ -130,6 +132,11 @@ export interface Config {
   /** PostgreSQL when set; otherwise the embedded SQLite file `<dataDir>/marquee.sqlite`. */
   readonly databaseUrl?: string;
   readonly databasePoolMax: number;
+  /**
+   * PostgreSQL: how long a query waits for a pooled connection (or a new one to connect)
+   * before failing with SERVICE_UNAVAILABLE: the bound on a request while the database is away.
+   */
+  readonly databaseAcquireTimeoutMs: number;
   /** Redis pub/sub and shared rate limits when set; otherwise in-process equivalents. */
   readonly redisUrl?: string;
   readonly redisPrefix: string;
@@ -180,6 +187,8 @@ export interface Config {
     readonly maxOperationNames: number;
   };
   readonly migrateOnStart: boolean;
+  /** On SIGTERM: how long new requests get 503 + Retry-After while those under way finish. */
+  readonly shutdownGraceMs: number;
   readonly trustProxy: boolean;
 }
 
@@ -207,6 +216,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     dataDir: e.DATA_DIR,
     databaseUrl: e.DATABASE_URL,
     databasePoolMax: e.DATABASE_POOL_MAX,
+    databaseAcquireTimeoutMs: e.DATABASE_ACQUIRE_TIMEOUT_MS,
     redisUrl: e.REDIS_URL,
     redisPrefix: e.REDIS_PREFIX,
     logLevel: e.LOG_LEVEL,
@@ -241,6 +251,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       maxOperationNames: e.METRICS_OPERATION_NAMES_MAX,
     }),
     migrateOnStart: e.MIGRATE_ON_START,
+    shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     trustProxy: e.TRUST_PROXY,
   });
 }

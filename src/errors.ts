@@ -8,6 +8,8 @@ export enum ErrorCode {
   BadUserInput = 'BAD_USER_INPUT',
   Conflict = 'CONFLICT',
   RateLimited = 'RATE_LIMITED',
+  /** The server cannot serve now (database down, shutting down): retry after `retryAfter` s. */
+  Unavailable = 'SERVICE_UNAVAILABLE',
   Internal = 'INTERNAL_SERVER_ERROR',
 }
 
@@ -21,6 +23,8 @@ export enum CommonReason {
   NOT_ALLOWED = 'NOT_ALLOWED',
   INVALID_INPUT = 'INVALID_INPUT',
   TOO_MANY_REQUESTS = 'TOO_MANY_REQUESTS',
+  DATABASE_UNAVAILABLE = 'DATABASE_UNAVAILABLE',
+  SHUTTING_DOWN = 'SHUTTING_DOWN',
 }
 
 /**
@@ -74,6 +78,18 @@ export const rateLimited = (retryAfterSeconds: number) =>
     { retryAfter: retryAfterSeconds },
     CommonReason.TOO_MANY_REQUESTS,
   );
+/** Seconds a client is told to wait (`Retry-After`) when the server cannot serve now. */
+export const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
+export const serviceUnavailable = (
+  message: string,
+  reason: CommonReason.DATABASE_UNAVAILABLE | CommonReason.SHUTTING_DOWN,
+) =>
+  new AppError(
+    ErrorCode.Unavailable,
+    message,
+    { retryAfter: UNAVAILABLE_RETRY_AFTER_SECONDS },
+    reason,
+  );
 
 export function toGraphQLError(error: AppError): GraphQLError {
   return new GraphQLError(error.message, { extensions: error.extensions, originalError: error });
@@ -91,6 +107,7 @@ export function isClientCode(code: ErrorCode): boolean {
     case ErrorCode.BadUserInput:
     case ErrorCode.Conflict:
     case ErrorCode.RateLimited:
+    case ErrorCode.Unavailable: // not the client's doing, but ours to say: retry later
       return true;
     case ErrorCode.Internal:
       return false;

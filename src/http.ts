@@ -9,7 +9,19 @@ import express, { type ErrorRequestHandler, type Express, type Request } from 'e
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { createContext, type Context, type ContextFactory } from './context.js';
 import { dashboardRouter } from './dashboard/dashboard.routes.js';
-import { AppError, ErrorCode, toClientError, reportUnexpected } from './errors.js';
+import {
+  AppError,
+  ErrorCode,
+  toClientError,
+  reportUnexpected,
+  UNAVAILABLE_RETRY_AFTER_SECONDS,
+} from './errors.js';
+import {
+  asDatabaseUnavailable,
+  databaseUnavailable,
+  driverCode,
+  isDatabaseUnavailable,
+} from './infra/db-unavailable.js';
 import type { Logger } from './infra/logger.js';
 
 /** Largest HTTP body accepted. */
@@ -37,6 +49,9 @@ export function createApollo(
     stopOnTerminationSignals: false,
     csrfPrevention: true,
     includeStacktraceInErrorResponses: false,
+    // Before willSendResponse: it sees the database's errors already as SERVICE_UNAVAILABLE.
+    formatError: (formatted, error) =>
+      isDatabaseUnavailable(error) ? asDatabaseUnavailable(formatted) : formatted,
     introspection: true,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
@@ -52,7 +67,11 @@ export function createApollo(
         async requestDidStart() {
           return {
             async didEncounterErrors({ errors, contextValue }) {
-              for (const e of errors) reportUnexpected(contextValue?.logger ?? logger, e);
+              const log = contextValue?.logger ?? logger;
+              for (const e of errors) {
+                if (!isDatabaseUnavailable(e)) reportUnexpected(log, e);
+                else log.warn({ code: driverCode(e), path: e.path }, 'database unavailable');
+              }
             },
             async willSendResponse({ response, contextValue }) {
               const body = response.body;
@@ -61,6 +80,12 @@ export function createApollo(
               body.singleResult.errors = body.singleResult.errors.map((e) =>
                 toClientError(e, { production, requestId: contextValue?.requestId }),
               );
+              if (
+                body.singleResult.errors.some((e) => e.extensions?.code === ErrorCode.Unavailable)
+              ) {
+                response.http.status = 503;
+                response.http.headers.set('retry-after', String(UNAVAILABLE_RETRY_AFTER_SECONDS));
+              }
             },
           };
         },
@@ -117,6 +142,14 @@ export function mountHttp(
           if (e instanceof AppError) {
             throw new GraphQLError(e.message, {
               extensions: { ...e.extensions, http: { status: 401 } },
+            });
+          }
+          if (isDatabaseUnavailable(e)) {
+            logger.warn({ code: driverCode(e), requestId }, 'database unavailable');
+            const unavailable = databaseUnavailable();
+            const headers = new Map([['retry-after', String(UNAVAILABLE_RETRY_AFTER_SECONDS)]]);
+            throw new GraphQLError(unavailable.message, {
+              extensions: { ...unavailable.extensions, requestId, http: { status: 503, headers } },
             });
           }
           // Apollo answers a failed context outside the request pipeline (no willSendResponse),

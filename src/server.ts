@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import type { Config } from './config.js';
 import { assemble, createInfra, type App } from './app.js';
+import { createDrain } from './drain.js';
 import type { Task } from './feature.js';
 import { features, entities } from './features.js';
 import { initOrm, migrate, type Orm } from './infra/db.js';
@@ -34,7 +35,12 @@ export interface MarqueeServer {
   logger: Logger;
   /** A built feature's public services (benchmarks drive background work through them). */
   use: App['use'];
-  /** Graceful stop: refuse new work, finish requests, close sockets (1001), ORM and Redis. */
+  /**
+   * Graceful stop: new requests are answered 503 with `Retry-After` (and /readyz says 503)
+   * for SHUTDOWN_GRACE_MS while requests under way finish; WebSockets close with 1001 at
+   * once. Then the listener closes, the last requests finish, and tasks, Redis and the ORM
+   * stop.
+   */
   close(): Promise<void>;
 }
 
@@ -81,18 +87,16 @@ export async function startServer(
   const http = express();
   http.disable('x-powered-by');
   http.set('trust proxy', config.trustProxy);
+  const drain = createDrain();
+  http.use(drain.middleware);
   observability.mount(http);
   const httpServer = createServer(http);
-  const apollo = createApollo(
-    httpServer,
-    schema,
-    logger,
-    production,
-    async () => {
-      await ws.server?.dispose();
-    },
-    [observability.plugin],
-  );
+  let wsClosed: Promise<void> | undefined;
+  // Once: the drain closes the sockets first, and Apollo's stop() would do it again.
+  const closeWs = () => (wsClosed ??= ws.server?.dispose() ?? Promise.resolve());
+  const apollo = createApollo(httpServer, schema, logger, production, closeWs, [
+    observability.plugin,
+  ]);
   await apollo.start();
   const redis = infra.redis;
   mountHttp(http, apollo, app.contexts, production, async () => ({
@@ -119,9 +123,14 @@ export async function startServer(
 
   const started: Task[] = [];
   let closing: Promise<void> | undefined;
-  const close = () => {
+  const close = (graceMs = config.shutdownGraceMs) => {
     closing ??= (async () => {
-      // Drains: stops accepting, waits for in-flight requests, closes WebSockets with 1001.
+      // Still listening, so that late requests get a 503 rather than a refused or reset
+      // connection; closing the WebSocket server hands upgrades to the drain's 503 too.
+      drain.begin();
+      await closeWs();
+      if (graceMs > 0) await new Promise((r) => setTimeout(r, graceMs));
+      // Stops accepting, waits for the requests still in flight.
       // Tasks stop after that, in reverse: requests in flight and closing sockets (presence)
       // use them, and a task may rely on those started before it.
       await apollo.stop();
@@ -143,7 +152,7 @@ export async function startServer(
   } catch (e) {
     // A metrics port or task that cannot start fails the start: nothing stays listening or
     // connected.
-    await close().catch((err: unknown) => logger.error({ err }, 'stopping after a failed start'));
+    await close(0).catch((err: unknown) => logger.error({ err }, 'stopping after a failed start'));
     throw e;
   }
 
@@ -156,7 +165,7 @@ export async function startServer(
     pubsub: infra.pubsub,
     logger,
     use: app.use,
-    close,
+    close: () => close(),
   };
 }
 

@@ -7,6 +7,11 @@ import { createContext, type ContextFactory } from './context.js';
 import type { ConnectionHooks } from './feature.js';
 import { CommonReason, toClientError, reportUnexpected } from './errors.js';
 import type { WsObserve } from './observability/index.js';
+import {
+  asDatabaseUnavailable,
+  driverCode,
+  isDatabaseUnavailable,
+} from './infra/db-unavailable.js';
 
 /** Largest WebSocket message accepted (the same as an HTTP body). */
 export const MAX_WS_PAYLOAD_BYTES = 1024 * 1024;
@@ -43,6 +48,10 @@ export function serveGraphqlWs(
     maxPayload: MAX_WS_PAYLOAD_BYTES,
   });
   const format = (e: GraphQLError) => {
+    if (isDatabaseUnavailable(e)) {
+      logger.warn({ code: driverCode(e), path: e.path }, 'database unavailable');
+      return asDatabaseUnavailable(e.toJSON());
+    }
     reportUnexpected(logger, e);
     return toClientError(e.toJSON(), { production });
   };

@@ -32,6 +32,8 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
       PORT: String(port),
       LOG_LEVEL: 'warn',
       NODE_ENV: 'test',
+      // stop() need not linger for late requests: nothing is sent after it.
+      SHUTDOWN_GRACE_MS: '0',
       ...env,
     },
     stdio: ['ignore', 'ignore', 'inherit'],

@@ -75,6 +75,12 @@ export function ormOptions(config: Config, opts: DbOptions): Options {
       driver: PostgreSqlDriver,
       clientUrl: config.databaseUrl,
       pool: { min: 0, max: config.databasePoolMax },
+      // Bounds a request while the database is away (knex waits 60 s by default, and a
+      // connect to an unanswering host has no limit at all): it fails as unavailable.
+      driverOptions: {
+        acquireConnectionTimeout: config.databaseAcquireTimeoutMs,
+        connection: { connectionTimeoutMillis: config.databaseAcquireTimeoutMs },
+      },
     };
   }
   mkdirSync(config.dataDir, { recursive: true });

@@ -1,6 +1,7 @@
 import { GraphQLError, type GraphQLField, type GraphQLSchema, isObjectType } from 'graphql';
 import { allow, and, rule, shield, type IRule } from 'graphql-shield';
 import { applyMiddleware } from 'graphql-middleware';
+import { isDatabaseUnavailable } from './db-unavailable.js';
 import { AppError, ErrorCode, forbidden, toGraphQLError, unauthenticated } from '../errors.js';
 
 export { allow };
@@ -68,7 +69,8 @@ export function protect(
       }
       if (thrown instanceof AppError) return toGraphQLError(thrown);
       if (thrown instanceof GraphQLError) return thrown;
-      onUnexpected(thrown);
+      // Answered SERVICE_UNAVAILABLE by the error formatters, and logged there as a warning.
+      if (!isDatabaseUnavailable(thrown)) onUnexpected(thrown);
       return new GraphQLError('Internal server error', {
         extensions: { code: ErrorCode.Internal },
         originalError: thrown instanceof Error ? thrown : undefined,

@@ -47,6 +47,8 @@ export async function bootServer(
     LOG_LEVEL: 'silent',
     ADMIN_EMAILS: ADMIN_EMAILS.join(','),
     SCHEDULER_INTERVAL_MS: '100',
+    // close() in every test: no lingering for late requests (the drills set their own).
+    SHUTDOWN_GRACE_MS: '0',
     ...storage.env,
     ...options.env,
   });

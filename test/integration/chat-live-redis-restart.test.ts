@@ -118,9 +118,12 @@ for (const target of targets().filter((t) => t.name === 'postgresql+redis')) {
           return r.status === 200 && r.redis === 'ok';
         });
         // The server subscribes again by itself: the client's subscription never left it.
-        await eventually('the server to subscribe again', async () => {
-          return (await subscribedInRedis(channel)) === 1;
-        });
+        // Within 5 s of Redis accepting connections again (the drills' bound).
+        await eventually(
+          'the server to subscribe again',
+          async () => (await subscribedInRedis(channel)) === 1,
+          5_000,
+        );
         assert.equal(server.server.pubsub.subscriberCount(CHAT_EVENTS, c.id), 1);
         // Redis came back empty: the heartbeat registers b's open connection again.
         await eventually('b to be online again', async () => {
