@@ -72,6 +72,13 @@ const schema = z
     ADMIN_EMAILS: list,
     LOGIN_RATE_LIMIT: positiveInt(10),
     LOGIN_RATE_WINDOW_SECONDS: positiveInt(60),
+    SIGNUP_RATE_LIMIT: positiveInt(20),
+    SIGNUP_RATE_WINDOW_SECONDS: positiveInt(3600),
+    TRACK_RATE_PER_CLIENT: positiveInt(600),
+    TRACK_RATE_PER_ADDRESS: positiveInt(3000),
+    TRACK_RATE_WINDOW_SECONDS: positiveInt(60),
+    TRACK_PER_CONTENT_PER_ADDRESS: positiveInt(20),
+    TRACK_PER_CONTENT_WINDOW_SECONDS: positiveInt(3600),
     SCHEDULER_INTERVAL_MS: positiveInt(1000),
     CHAT_ENCRYPTION_KEYS: chatKeys,
     CHAT_RATE_PER_CONVERSATION: positiveInt(10),
@@ -148,6 +155,22 @@ export interface Config {
   readonly adminEmails: readonly string[];
   readonly loginRateLimit: number;
   readonly loginRateWindowSeconds: number;
+  /** Sign-ups per client address per window. */
+  readonly signUpRateLimit: number;
+  readonly signUpRateWindowSeconds: number;
+  /**
+   * trackEvents, in events (not calls) per window: per client (the signed-in user or the
+   * anonymous id) and per client address; and the VIEW (and, apart, SHARE) events of one
+   * content that count per client address per window, whatever the anonymous ids (the
+   * rest are rejected).
+   */
+  readonly trackRates: {
+    perClient: number;
+    perAddress: number;
+    windowSeconds: number;
+    perContentPerAddress: number;
+    perContentWindowSeconds: number;
+  };
   readonly schedulerIntervalMs: number;
   /** Secret. Message-body keys: the first encrypts, every one decrypts (rotation). */
   readonly chatEncryptionKeys: readonly { id: string; key: Buffer }[];
@@ -226,6 +249,15 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     adminEmails: Object.freeze(e.ADMIN_EMAILS),
     loginRateLimit: e.LOGIN_RATE_LIMIT,
     loginRateWindowSeconds: e.LOGIN_RATE_WINDOW_SECONDS,
+    signUpRateLimit: e.SIGNUP_RATE_LIMIT,
+    signUpRateWindowSeconds: e.SIGNUP_RATE_WINDOW_SECONDS,
+    trackRates: Object.freeze({
+      perClient: e.TRACK_RATE_PER_CLIENT,
+      perAddress: e.TRACK_RATE_PER_ADDRESS,
+      windowSeconds: e.TRACK_RATE_WINDOW_SECONDS,
+      perContentPerAddress: e.TRACK_PER_CONTENT_PER_ADDRESS,
+      perContentWindowSeconds: e.TRACK_PER_CONTENT_WINDOW_SECONDS,
+    }),
     schedulerIntervalMs: e.SCHEDULER_INTERVAL_MS,
     chatEncryptionKeys: Object.freeze(
       e.CHAT_ENCRYPTION_KEYS?.length ? e.CHAT_ENCRYPTION_KEYS : [DEV_CHAT_KEY],

@@ -1,64 +1,88 @@
+import { createHash } from 'node:crypto';
 import { ReplyError, type Redis } from 'ioredis';
+import {
+  RateLimiterMemory,
+  RateLimiterRedis,
+  RateLimiterRes,
+  type RateLimiterAbstract,
+} from 'rate-limiter-flexible';
 
 export interface RateDecision {
   allowed: boolean;
-  /** Seconds until the window resets (at least 1 when refused). */
+  /** Seconds until the window resets (at least 1). */
   retryAfter: number;
 }
 
 /**
- * Fixed-window counters: `hit(key)` counts one attempt against `limit` per `windowSeconds`.
- * With Redis the counters are shared by every process; otherwise they live in this one.
+ * Fixed-window counters: `hit(scope, subject, limit, windowSeconds, points)` counts `points`
+ * (1 by default) against `limit` per `windowSeconds`, refused attempts included. `scope` is
+ * a constant of the caller (`login:email`); `subject` is what is counted (an email, an
+ * address, ids) and is stored only as a truncated SHA-256, so a key is bounded whatever the
+ * input. With Redis the counters are shared by every process; otherwise they live in this
+ * one. Either store expires a key with its window, so memory follows the keys of one window.
  */
 export interface RateLimiter {
-  hit(key: string, limit: number, windowSeconds: number): Promise<RateDecision>;
-  reset(key: string): Promise<void>;
+  hit(
+    scope: string,
+    subject: string,
+    limit: number,
+    windowSeconds: number,
+    points?: number,
+  ): Promise<RateDecision>;
 }
 
-export function memoryRateLimiter(now: () => number = Date.now): RateLimiter {
-  const windows = new Map<string, { count: number; resetAt: number }>();
-  return {
-    async hit(key, limit, windowSeconds) {
-      const t = now();
-      let w = windows.get(key);
-      if (!w || w.resetAt <= t) {
-        w = { count: 0, resetAt: t + windowSeconds * 1000 };
-        windows.set(key, w);
-        if (windows.size > 100_000) {
-          for (const [k, v] of windows) if (v.resetAt <= t) windows.delete(k);
-        }
-      }
-      w.count += 1;
-      return {
-        allowed: w.count <= limit,
-        retryAfter: Math.max(1, Math.ceil((w.resetAt - t) / 1000)),
-      };
-    },
-    async reset(key) {
-      windows.delete(key);
-    },
+/** The stored key of `subject` under `scope`: 32 hex characters (128 bits) of its SHA-256. */
+export function rateKey(scope: string, subject: string): string {
+  return `${scope}:${createHash('sha256').update(subject).digest('hex').slice(0, 32)}`;
+}
+
+/** One library limiter per (limit, window): their number is that of the configured limits. */
+function perLimit<L>(make: (points: number, duration: number) => L) {
+  const made = new Map<string, L>();
+  return (points: number, duration: number): L => {
+    const id = `${points}/${duration}`;
+    let limiter = made.get(id);
+    if (!limiter) made.set(id, (limiter = make(points, duration)));
+    return limiter;
   };
 }
 
-// INCR, set the expiry on the first hit of a window, and report the time left.
-const HIT = `
-local n = redis.call('INCR', KEYS[1])
-if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
-local ttl = redis.call('PTTL', KEYS[1])
-if ttl < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]); ttl = tonumber(ARGV[1]) end
-return {n, ttl}`;
+const decision = (r: RateLimiterRes, allowed: boolean): RateDecision => ({
+  allowed,
+  retryAfter: Math.max(1, Math.ceil(r.msBeforeNext / 1000)),
+});
+
+/** Consumes; a refusal is a decision, any other failure (the store's) is thrown. */
+async function consume(limiter: RateLimiterAbstract, key: string, points: number) {
+  try {
+    return decision(await limiter.consume(key, points), true);
+  } catch (e) {
+    if (e instanceof RateLimiterRes) return decision(e, false);
+    throw e;
+  }
+}
+
+/** Counters in this process (rate-limiter-flexible's memory store: a key lives one window). */
+export function memoryRateLimiter(): RateLimiter {
+  const of = perLimit((points, duration) => new RateLimiterMemory({ points, duration }));
+  return {
+    hit: (scope, subject, limit, windowSeconds, points = 1) =>
+      consume(of(limit, windowSeconds), rateKey(scope, subject), points),
+  };
+}
 
 /**
- * Counters in Redis, shared by every process. While Redis cannot answer (down, restarting,
- * timing out) each process counts in `fallback` instead, so limited requests (sending a
- * message, logging in) keep working on the database alone, under limits that are per
- * process for that time rather than refused outright. An error Redis answers with is a bug,
- * not an outage: it is thrown.
+ * Counters in Redis (`<prefix>rate:<scope>:<hash>`), shared by every process. While Redis
+ * cannot answer (down, restarting, timing out) each process counts in `insurance` instead,
+ * so limited requests (sending a message, logging in) keep working on the database alone,
+ * under limits that are per process for that time rather than refused outright. An error
+ * Redis answers with is a bug, not an outage: it is thrown (the library's own
+ * `insuranceLimiter` would hide it, hence the explicit fallback).
  */
 export function redisRateLimiter(
   redis: Redis,
   prefix: string,
-  fallback: RateLimiter = memoryRateLimiter(),
+  insurance: RateLimiter = memoryRateLimiter(),
 ): RateLimiter {
   // From a connection's close to the next ready, where a command would only wait in
   // ioredis's offline queue until it gives up. Not while the first connection is being
@@ -66,27 +90,19 @@ export function redisRateLimiter(
   let unreachable = false;
   redis.on('close', () => (unreachable = true));
   redis.on('ready', () => (unreachable = false));
+  const of = perLimit(
+    (points, duration) =>
+      new RateLimiterRedis({ storeClient: redis, keyPrefix: `${prefix}rate`, points, duration }),
+  );
   return {
-    async hit(key, limit, windowSeconds) {
-      if (unreachable) return fallback.hit(key, limit, windowSeconds);
-      let reply: [number, number];
+    async hit(scope, subject, limit, windowSeconds, points = 1) {
+      if (unreachable) return insurance.hit(scope, subject, limit, windowSeconds, points);
       try {
-        reply = (await redis.eval(
-          HIT,
-          1,
-          `${prefix}rate:${key}`,
-          String(windowSeconds * 1000),
-        )) as [number, number];
+        return await consume(of(limit, windowSeconds), rateKey(scope, subject), points);
       } catch (e) {
         if (e instanceof ReplyError) throw e;
-        return fallback.hit(key, limit, windowSeconds);
+        return insurance.hit(scope, subject, limit, windowSeconds, points);
       }
-      const [count, ttl] = reply;
-      return { allowed: count <= limit, retryAfter: Math.max(1, Math.ceil(ttl / 1000)) };
-    },
-    async reset(key) {
-      await fallback.reset(key);
-      await redis.del(`${prefix}rate:${key}`);
     },
   };
 }

@@ -83,7 +83,7 @@ export type SignUpInput = {
   email: string;
   /** Lower-case letters, digits and _; 3 to 30 characters. */
   handle: string;
-  /** At least 10 characters. */
+  /** 10 to 256 characters, not only spaces. */
   password: string;
 };
 
@@ -1478,7 +1478,13 @@ export type TrackEventsMutation = {
   trackEvents: {
     accepted: number;
     duplicates: number;
-    rejected: Array<{ index: number; code: string; message: string; field: string | null }>;
+    rejected: Array<{
+      index: number;
+      code: string;
+      message: string;
+      field: string | null;
+      reason: string | null;
+    }>;
   };
 };
 
@@ -7050,6 +7056,7 @@ export const TrackEventsDocument = {
                       { kind: 'Field', name: { kind: 'Name', value: 'code' } },
                       { kind: 'Field', name: { kind: 'Name', value: 'message' } },
                       { kind: 'Field', name: { kind: 'Name', value: 'field' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'reason' } },
                     ],
                   },
                 },

@@ -24,6 +24,13 @@ export interface TestServer {
 }
 
 export const PASSWORD = 'correct horse battery';
+
+/** The per-client-address limits, out of the way of tests that do not test them. */
+export const PER_ADDRESS_LIMITS = {
+  SIGNUP_RATE_LIMIT: '100000',
+  TRACK_RATE_PER_ADDRESS: '10000000',
+  TRACK_PER_CONTENT_PER_ADDRESS: '100000',
+};
 /** Emails that sign up as admins (ADMIN_EMAILS); each can be used once per server. */
 export const ADMIN_EMAILS = ['admin@marquee.test', 'admin2@marquee.test', 'admin3@marquee.test'];
 export const ADMIN_EMAIL = ADMIN_EMAILS[0]!;
@@ -49,6 +56,9 @@ export async function bootServer(
     SCHEDULER_INTERVAL_MS: '100',
     // close() in every test: no lingering for late requests (the drills set their own).
     SHUTDOWN_GRACE_MS: '0',
+    // Every test client shares 127.0.0.1: limits per client address are raised here, and a
+    // test of one sets it (test/integration/abuse-limits.test.ts).
+    ...PER_ADDRESS_LIMITS,
     ...storage.env,
     ...options.env,
   });

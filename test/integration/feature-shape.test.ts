@@ -66,7 +66,7 @@ for (const target of targets()) {
         }),
         'CONFLICT',
       );
-      assert.equal(reason(taken), 'EMAIL_TAKEN');
+      assert.equal(reason(taken), 'SIGN_UP_REFUSED');
 
       const anonymous = await expectCode(
         cx.t.client().StartConversation({ memberIds: [cx.bob.id] }),

@@ -1,6 +1,7 @@
 /** `extensions.reason` values of the accounts feature. */
 export enum AccountsReason {
-  EMAIL_TAKEN = 'EMAIL_TAKEN',
+  /** A sign-up refused without saying why (a registered email: its owner is not revealed). */
+  SIGN_UP_REFUSED = 'SIGN_UP_REFUSED',
   HANDLE_TAKEN = 'HANDLE_TAKEN',
   WRONG_CREDENTIALS = 'WRONG_CREDENTIALS',
   TOKEN_INVALID = 'TOKEN_INVALID',

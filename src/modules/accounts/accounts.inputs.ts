@@ -4,7 +4,7 @@ import { Field, InputType } from 'type-graphql';
 export class SignUpInput {
   @Field(() => String)
   email!: string;
-  @Field(() => String, { description: 'At least 10 characters.' })
+  @Field(() => String, { description: '10 to 256 characters, not only spaces.' })
   password!: string;
   @Field(() => String, { description: 'Lower-case letters, digits and _; 3 to 30 characters.' })
   handle!: string;

@@ -16,12 +16,14 @@ import { findUser } from './user.lookup.js';
 import type { LogInInput, SignUpInput, UpdateProfileInput } from './accounts.inputs.js';
 import type { TokenService } from './token.service.js';
 import {
+  boundLoginPassword,
   normalizeEmail,
   validateBio,
   validateDisplayName,
   validateHandle,
   validateHttpUrl,
   validatePassword,
+  HANDLE,
 } from './accounts.validation.js';
 
 /** Who is acting: the request's EntityManager and the signed-in user, if any. */
@@ -41,7 +43,18 @@ export interface AccountsDeps {
   adminEmails: readonly string[];
   loginRateLimit: number;
   loginRateWindowSeconds: number;
+  signUpRateLimit: number;
+  signUpRateWindowSeconds: number;
 }
+
+/** The answer to a sign-up with a registered email: it names no field and no account. */
+const signUpRefused = () =>
+  new AppError(
+    ErrorCode.Conflict,
+    'Cannot sign up with these details; if you already have an account, log in',
+    {},
+    AccountsReason.SIGN_UP_REFUSED,
+  );
 
 // A hash to verify against when the email is unknown, so timing does not reveal accounts.
 const dummyHash = argon2.hash('not-a-real-password', { type: argon2.argon2id });
@@ -49,17 +62,26 @@ const dummyHash = argon2.hash('not-a-real-password', { type: argon2.argon2id });
 export class AccountsService {
   constructor(private readonly deps: AccountsDeps) {}
 
+  /**
+   * Sign-up, rate-limited per client address. An email already registered gets the same
+   * answer as any refused sign-up (`signUpRefused`, no `field`), after the same costly work
+   * (the password is hashed first), so neither wording nor timing tells which emails have
+   * accounts. Handles are public: a taken handle says so.
+   */
   async signUp(actor: Actor, input: SignUpInput) {
     const email = normalizeEmail(input.email);
     validatePassword(input.password);
     const handle = validateHandle(input.handle);
     const displayName = validateDisplayName(input.displayName);
+    const { limiter, signUpRateLimit: limit, signUpRateWindowSeconds: window } = this.deps;
+    const byAddress = await limiter.hit('signup:addr', actor.clientAddress, limit, window);
+    if (!byAddress.allowed) throw rateLimited(byAddress.retryAfter);
+
+    const passwordHash = await argon2.hash(input.password, { type: argon2.argon2id });
     const em = actor.em;
-    if (await em.count(User, { email }))
-      throw conflict('email', 'email is already registered', AccountsReason.EMAIL_TAKEN);
     if (await em.count(User, { handle }))
       throw conflict('handle', 'handle is already taken', AccountsReason.HANDLE_TAKEN);
-    const passwordHash = await argon2.hash(input.password, { type: argon2.argon2id });
+    if (await em.count(User, { email })) throw signUpRefused();
     let user: User;
     try {
       user = await commit(actor, async (tx) =>
@@ -76,22 +98,27 @@ export class AccountsService {
     } catch (e) {
       // Two sign-ups raced past the checks above: the unique index decides.
       if (e instanceof UniqueConstraintViolationException) {
-        const taken = await em.count(User, { email });
-        throw taken
-          ? conflict('email', 'email is already registered', AccountsReason.EMAIL_TAKEN)
-          : conflict('handle', 'handle is already taken', AccountsReason.HANDLE_TAKEN);
+        if (await em.count(User, { handle }))
+          throw conflict('handle', 'handle is already taken', AccountsReason.HANDLE_TAKEN);
+        throw signUpRefused();
       }
       throw e;
     }
     return { ...(await this.deps.tokens.issue(user.id)), user };
   }
 
+  /**
+   * Rate-limited per email and per client address. The email's shape and the password's
+   * length are checked before anything is counted: an input that cannot be an account's
+   * is refused without taking a counter.
+   */
   async logIn(actor: Actor, input: LogInInput) {
-    const email = input.email.trim().toLowerCase();
+    const email = normalizeEmail(input.email);
+    boundLoginPassword(input.password);
     const { limiter, loginRateLimit: limit, loginRateWindowSeconds: window } = this.deps;
     const [byEmail, byAddress] = await Promise.all([
-      limiter.hit(`login:email:${email}`, limit, window),
-      limiter.hit(`login:addr:${actor.clientAddress}`, limit * 5, window),
+      limiter.hit('login:email', email, limit, window),
+      limiter.hit('login:addr', actor.clientAddress, limit * 5, window),
     ]);
     for (const d of [byEmail, byAddress]) if (!d.allowed) throw rateLimited(d.retryAfter);
 
@@ -142,7 +169,9 @@ export class AccountsService {
     return findUser(actor.em, id);
   }
 
+  /** A handle that cannot exist (the sign-up pattern) is not looked up. */
   findByHandle(actor: Actor, handle: string): Promise<User | null> {
-    return actor.em.findOne(User, { handle: handle.trim().toLowerCase() });
+    const h = handle.length > 100 ? '' : handle.trim().toLowerCase();
+    return HANDLE.test(h) ? actor.em.findOne(User, { handle: h }) : Promise.resolve(null);
   }
 }

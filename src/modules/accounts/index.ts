@@ -32,6 +32,8 @@ export const accounts = defineFeature<AccountsPublic>({
       adminEmails: config.adminEmails,
       loginRateLimit: config.loginRateLimit,
       loginRateWindowSeconds: config.loginRateWindowSeconds,
+      signUpRateLimit: config.signUpRateLimit,
+      signUpRateWindowSeconds: config.signUpRateWindowSeconds,
     });
     return {
       services: { accounts: service, tokens },

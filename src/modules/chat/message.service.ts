@@ -194,13 +194,15 @@ export class MessageService extends ChatReader {
   private async checkRate(conversation: Conversation, viewer: User) {
     const r = this.deps.rates;
     const inConversation = await this.deps.limiter.hit(
-      `chat:conversation:${conversation.id}:${viewer.id}`,
+      'chat:conversation',
+      `${conversation.id}:${viewer.id}`,
       r.perConversation,
       r.perConversationWindowSeconds,
     );
     if (!inConversation.allowed) throw rateLimited(inConversation.retryAfter);
     const overall = await this.deps.limiter.hit(
-      `chat:user:${viewer.id}`,
+      'chat:user',
+      viewer.id,
       r.overall,
       r.overallWindowSeconds,
     );

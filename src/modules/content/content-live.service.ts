@@ -9,6 +9,7 @@ import { mergeUserSnapshot } from '../accounts/index.js';
 import { commentFromEvent, contentFromSnapshot } from './content.snapshots.js';
 import type { Comment } from './comment.entity.js';
 import type { Content } from './content.entity.js';
+import { boundTag } from './content.validation.js';
 
 export class ContentLiveService {
   constructor(
@@ -42,7 +43,7 @@ export class ContentLiveService {
     tag: string | null,
   ): Promise<AsyncIterableIterator<Content>> {
     const wantedAuthor = authorId?.toLowerCase() || null;
-    const wantedTag = tag?.trim().toLowerCase() || null;
+    const wantedTag = tag ? boundTag('tag', tag) || null : null;
     const events = await this.pubsub.listen(CONTENT_PUBLISHED);
     return live(
       ctx,

@@ -20,6 +20,7 @@ import { ContentTag } from './content-tag.entity.js';
 import { Comment } from './comment.entity.js';
 import { ContentOrder, type ContentFilter } from './content.inputs.js';
 import type { ContentSearch } from './content.search.js';
+import { boundTag } from './content.validation.js';
 
 const ORDERS: Record<ContentOrder, QueryOrderMap<Content>> = {
   [ContentOrder.NEWEST]: { listedAt: 'desc', id: 'desc' },
@@ -70,7 +71,8 @@ export class ContentReader {
     if (filter?.authorId)
       where.push(isId(filter.authorId) ? { author: filter.authorId.toLowerCase() } : { id: null });
     if (filter?.kind) where.push({ kind: filter.kind });
-    if (filter?.tag) where.push({ id: { $in: tagged(actor, filter.tag) as never } });
+    if (filter?.tag)
+      where.push({ id: { $in: tagged(actor, boundTag('filter.tag', filter.tag)) as never } });
     if (filter?.status) {
       where.push({ status: filter.status });
       if (filter.status !== ContentStatus.PUBLISHED && !isStaff(actor.viewer)) {

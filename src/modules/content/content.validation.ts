@@ -9,6 +9,11 @@ export const LIMITS = {
   tagLength: 40,
   media: 20,
   comment: 10_000,
+  /** Tags sent, before de-duplication: past it the list is refused before any work. */
+  tagsSent: 100,
+  url: 2048,
+  /** RFC 6838: type and subtype of at most 127 characters each. */
+  mimeType: 255,
 } as const;
 
 /**
@@ -38,20 +43,35 @@ export function validateBody(body: string): string {
 
 /** Trimmed, lower-cased, de-duplicated (first occurrence wins); empty tags are refused. */
 export function normalizeTags(raw: readonly string[]): string[] {
+  if (raw.length > LIMITS.tagsSent)
+    throw badInput(
+      'tags',
+      `at most ${LIMITS.tags} tags (${LIMITS.tagsSent} before de-duplication)`,
+    );
   const tags: string[] = [];
   for (const t of raw) {
-    const tag = t.trim().toLowerCase();
+    const tag = boundTag('tags', t);
     if (!tag) throw badInput('tags', 'must not contain empty tags');
     if (charCount(tag) > LIMITS.tagLength) {
       throw badInput('tags', `each tag must be at most ${LIMITS.tagLength} characters`);
     }
     if (!tags.includes(tag)) tags.push(tag);
+    if (tags.length > LIMITS.tags) throw badInput('tags', `at most ${LIMITS.tags} tags`);
   }
-  if (tags.length > LIMITS.tags) throw badInput('tags', `at most ${LIMITS.tags} tags`);
   return tags;
 }
 
-const MIME = /^[a-z]+\/[a-z0-9][a-z0-9.+-]*$/;
+/** A tag trimmed and lower-cased (a filter's too); refused when longer than a tag can be. */
+export function boundTag(field: string, raw: string): string {
+  // Past 4 UTF-16 units per allowed character, too long whatever the padding: not scanned.
+  const tag = raw.length > LIMITS.tagLength * 4 ? null : raw.trim().toLowerCase();
+  if (tag === null || charCount(tag) > LIMITS.tagLength) {
+    throw badInput(field, `each tag must be at most ${LIMITS.tagLength} characters`);
+  }
+  return tag;
+}
+
+const MIME = /^[a-z]{1,127}\/[a-z0-9][a-z0-9.+-]{0,126}$/;
 const expectedMime: Record<ContentKind, RegExp | null> = {
   [ContentKind.ARTICLE]: null,
   [ContentKind.IMAGE]: /^image\//,
@@ -74,6 +94,10 @@ const nonNegative = (field: string, v: number | null | undefined, integer: boole
 export function validateMedia(kind: ContentKind, media: readonly MediaAssetInput[]): MediaAsset[] {
   if (media.length > LIMITS.media) throw badInput('media', `at most ${LIMITS.media} assets`);
   const assets = media.map((m) => {
+    if (m.url.length > LIMITS.url)
+      throw badInput('media.url', `must be at most ${LIMITS.url} characters`);
+    if (m.mimeType.length > LIMITS.mimeType)
+      throw badInput('media.mimeType', `must be at most ${LIMITS.mimeType} characters`);
     let url: URL;
     try {
       url = new URL(m.url.trim());
@@ -83,9 +107,9 @@ export function validateMedia(kind: ContentKind, media: readonly MediaAssetInput
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
       throw badInput('media.url', 'must be an http(s) URL');
     }
-    if (m.url.length > 2048) throw badInput('media.url', 'must be at most 2048 characters');
     const mimeType = m.mimeType.trim().toLowerCase();
-    if (!MIME.test(mimeType)) throw badInput('media.mimeType', 'is not a valid mime type');
+    if (!MIME.test(mimeType))
+      throw badInput('media.mimeType', 'must be a type/subtype mime type (image/png)');
     return {
       url: url.toString(),
       mimeType,

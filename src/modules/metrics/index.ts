@@ -6,6 +6,7 @@ import { MetricsLiveResolver } from './metrics-live.resolver.js';
 import { MetricsLive } from './metrics-live.service.js';
 import { MetricEvent, MetricRollup, ViewMark } from './metrics.entity.js';
 import { MetricsIngest } from './metrics.ingest.js';
+import { TrackLimits } from './metrics.limits.js';
 import { MetricsResolver } from './metrics.resolver.js';
 import { metricsRules } from './metrics.rules.js';
 import { MetricsReader } from './metrics.service.js';
@@ -31,11 +32,17 @@ export const metrics = defineFeature<MetricsPublic>({
   resolvers: [MetricsResolver, MetricsLiveResolver],
   rules: metricsRules,
   entities: [MetricEvent, ViewMark, MetricRollup],
-  create({ config, redis, logger, activity, connections, fork }, use) {
+  create({ config, redis, limiter, logger, activity, connections, fork }, use) {
     const store = redis ? redisLiveStore(redis, config.redisPrefix) : memoryLiveStore();
     // Tracked events go to the activity seam too (recommendations learn from them).
     const { content: contentService, catalog } = use(content);
-    const ingest = new MetricsIngest(catalog, store, logger, activity);
+    const ingest = new MetricsIngest(
+      catalog,
+      store,
+      logger,
+      new TrackLimits(limiter, config.trackRates),
+      activity,
+    );
     activity.add(ingest);
     const reader = new MetricsReader(store, contentService, catalog, connections);
     const liveMetrics = new MetricsLive(

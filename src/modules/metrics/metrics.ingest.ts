@@ -11,6 +11,7 @@ import { emptyRecord, type LiveRecord, type LiveStore } from './metrics.store.js
 import { EventType } from './metrics.types.js';
 import { checkEvent, MAX_EVENTS_PER_CALL, viewerKey } from './metrics.validation.js';
 import { Rollups } from './metrics.rollups.js';
+import type { TrackLimits } from './metrics.limits.js';
 import { WEIGHTS } from './metrics.windows.js';
 
 const COUNTED = new Set<Activity['kind']>(['like', 'unlike', 'comment', 'uncomment', 'message']);
@@ -43,6 +44,7 @@ export class MetricsIngest implements ActivitySink {
     private readonly catalog: ContentCatalog,
     private readonly live: LiveStore,
     private readonly logger: Logger,
+    private readonly limits: TrackLimits,
     /** Told of every tracked event that was new (recommendations learn from them). */
     private readonly next: ActivitySink = ignoreActivity,
   ) {}
@@ -57,6 +59,7 @@ export class MetricsIngest implements ActivitySink {
     if (events.length > MAX_EVENTS_PER_CALL) {
       throw badInput('events', `at most ${MAX_EVENTS_PER_CALL} events per call`);
     }
+    await this.limits.admit(actor.clientAddress, key, events.length);
     const now = Date.now();
     const rejected: TrackOutcome['rejected'] = [];
     const valid: { index: number; e: TrackEventInput; at: number }[] = [];
@@ -70,7 +73,7 @@ export class MetricsIngest implements ActivitySink {
       valid.map((v) => v.e.contentId),
     );
     const seen = new Set<string>();
-    const rows: EventRow[] = [];
+    const candidates: { index: number; row: EventRow }[] = [];
     let duplicates = 0;
     for (const { index, e, at } of valid) {
       const contentId = e.contentId.toLowerCase();
@@ -83,16 +86,30 @@ export class MetricsIngest implements ActivitySink {
         duplicates++;
       } else {
         seen.add(e.id);
-        rows.push({
-          viewerKey: key,
-          eventId: e.id,
-          type: e.type,
-          contentId,
-          value: e.watchSeconds ?? 0,
-          occurredAt: at,
-          receivedAt: now,
+        candidates.push({
+          index,
+          row: {
+            viewerKey: key,
+            eventId: e.id,
+            type: e.type,
+            contentId,
+            value: e.watchSeconds ?? 0,
+            occurredAt: at,
+            receivedAt: now,
+          },
         });
       }
+    }
+    const limited = await Promise.all(
+      candidates.map((c) =>
+        this.limits.perContent(actor.clientAddress, c.row.type as EventType, c.row.contentId),
+      ),
+    );
+    const rows: EventRow[] = [];
+    for (const [i, { index, row }] of candidates.entries()) {
+      const error = limited[i];
+      if (error) rejected.push({ index, error });
+      else rows.push(row);
     }
     const fresh = await commit(actor, async (em) => {
       const stored = await insertEvents(em, rows);

@@ -21,7 +21,7 @@ export class MetricsResolver {
 
   @Mutation(() => TrackResult, {
     description:
-      'Signed-in users, or anonymous clients that send an `x-anonymous-id` header. At most 500 events per call; invalid events are rejected one by one (BAD_USER_INPUT naming the index), the valid ones still count.',
+      'Signed-in users, or anonymous clients that send an `x-anonymous-id` header. At most 500 events per call, and a number of events per window per client and per client address (RATE_LIMITED past it); invalid events are rejected one by one (BAD_USER_INPUT naming the index), the valid ones still count.',
   })
   async trackEvents(
     @Arg('events', () => [TrackEventInput]) events: TrackEventInput[],
@@ -35,6 +35,7 @@ export class MetricsResolver {
         index: r.index,
         code: r.error.code,
         message: r.error.message,
+        reason: r.error.reason ?? null,
         field: typeof r.error.extra.field === 'string' ? r.error.extra.field : null,
       })),
     };

@@ -36,10 +36,18 @@ registerEnumType(Interval, { name: 'Interval' });
 export class TrackRejection {
   @Field(() => Int, { description: 'Position of the event in `events`.' })
   index!: number;
-  @Field(() => String, { description: 'BAD_USER_INPUT' })
+  @Field(() => String, {
+    description:
+      'BAD_USER_INPUT for an invalid event; RATE_LIMITED for a VIEW or SHARE past the per-address limit for its content.',
+  })
   code!: string;
   @Field(() => String)
   message!: string;
+  @Field(() => String, {
+    nullable: true,
+    description: 'As `extensions.reason` of an error (`INVALID_INPUT`, `PER_CONTENT_LIMIT`).',
+  })
+  reason!: string | null;
   @Field(() => String, {
     nullable: true,
     description: 'The input field at fault, as in a BAD_USER_INPUT error (`events[3].contentId`).',
@@ -58,7 +66,7 @@ export class TrackResult {
   duplicates!: number;
   @Field(() => [TrackRejection], {
     description:
-      'Invalid events, in index order: the mutation succeeds for the others, so they come in the result, not as errors.',
+      'Events that do not count, in index order: invalid ones, and views or shares of a content past what one client address may add in a window (README, Limits). The mutation succeeds for the others, so they come in the result, not as errors.',
   })
   rejected!: TrackRejection[];
 }
