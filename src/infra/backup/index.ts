@@ -1,4 +1,5 @@
-import { stat } from 'node:fs/promises';
+import { mkdir, stat } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import type { Config } from '../../config.js';
 import { dbKind, sqlitePath } from '../db.js';
 import { BackupError } from './backup.errors.js';
@@ -30,6 +31,7 @@ export async function backup(
 ): Promise<{ kind: BackupKind; keyId: string; bytes: number }> {
   const key = keyOf(config);
   const kind = dbKind(config);
+  await mkdir(dirname(resolve(file)), { recursive: true });
   if (config.databaseUrl) await backupPostgres(config.databaseUrl, file, key);
   else await backupSqlite(sqlitePath(config), file, key);
   return { kind, keyId: keyIdOf(key), bytes: (await stat(file)).size };

@@ -8,7 +8,7 @@ import { readEncrypted, writeEncrypted } from './envelope.js';
 
 /** The part of better-sqlite3 used here (installed with @mikro-orm/better-sqlite, untyped). */
 export interface SqliteDb {
-  backup(destination: string): Promise<unknown>;
+  backup(destination: string, options?: { progress(): number }): Promise<unknown>;
   prepare(sql: string): {
     all(...params: unknown[]): Record<string, unknown>[];
     get(...params: unknown[]): Record<string, unknown> | undefined;
@@ -41,8 +41,8 @@ function tableCount(path: string): number {
 
 /**
  * Backs up the SQLite file at `dbPath` into `file`: SQLite's online backup API copies a
- * consistent snapshot page by page while the server keeps reading and writing (a write
- * from another connection restarts the copy), into a scratch file next to the backup;
+ * consistent snapshot while the servers keep reading and writing (WAL: readers do not
+ * block writers), into a scratch file next to the backup;
  * that file is then gzipped and encrypted as a stream.
  */
 export async function backupSqlite(dbPath: string, file: string, key: Buffer): Promise<void> {
@@ -52,7 +52,9 @@ export async function backupSqlite(dbPath: string, file: string, key: Buffer): P
     const snapshot = join(scratch, 'snapshot.sqlite');
     const db = openSqlite(dbPath);
     try {
-      await db.backup(snapshot);
+      // Every page in one step, so in one read transaction: steps of 100 pages (the
+      // default) start over whenever a server writes in between, and may never finish.
+      await db.backup(snapshot, { progress: () => 0x7fffffff });
     } finally {
       db.close();
     }
