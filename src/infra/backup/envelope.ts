@@ -81,20 +81,24 @@ export async function writeEncrypted(
 }
 
 /** Reads and checks a backup's header: what it holds and that `key` is the one that made it. */
-export async function readHeader(
-  file: string,
-  key: Buffer,
-): Promise<BackupHeader & { size: number }> {
+export async function readHeader(file: string, key: Buffer): Promise<BackupHeader> {
+  const { kind, keyId } = await inspect(file, key);
+  return { kind, keyId };
+}
+
+async function inspect(file: string, key: Buffer) {
   const handle = await open(file, 'r').catch((err: NodeJS.ErrnoException) => {
     throw new BackupError(`cannot read ${file}: ${err.code ?? err.message}`);
   });
   try {
     const { size } = await handle.stat();
     const header = Buffer.alloc(HEADER_LENGTH);
+    const tag = Buffer.alloc(TAG_LENGTH);
     await handle.read(header, 0, HEADER_LENGTH, 0);
     if (size < HEADER_LENGTH + TAG_LENGTH || !header.subarray(0, 4).equals(MAGIC)) {
       throw new BackupError(`${file} is not a Marquee backup`);
     }
+    await handle.read(tag, 0, TAG_LENGTH, size - TAG_LENGTH);
     if (header[4] !== VERSION) {
       throw new BackupError(
         `${file} has backup format ${header[4]}; this version reads ${VERSION}`,
@@ -108,16 +112,16 @@ export async function readHeader(
         `${file} was encrypted with another key (key id ${keyId}; BACKUP_ENCRYPTION_KEY has ${keyIdOf(key)})`,
       );
     }
-    return { kind, keyId, size };
+    return { kind, keyId, size, header, tag };
   } finally {
     await handle.close();
   }
 }
 
 /**
- * Decrypts `file` into `sink` (through `decompress`). GCM
- * authenticates only at the end, so the caller writes to a scratch file and uses it once
- * this resolves: an unauthenticated byte is never applied to a database.
+ * Decrypts `file` into `sink` (through `decompress`). GCM authenticates only at the end,
+ * so the caller writes to a scratch file and uses it once this resolves: an
+ * unauthenticated byte is never applied to a database.
  */
 export async function readEncrypted(
   file: string,
@@ -125,18 +129,11 @@ export async function readEncrypted(
   sink: Writable,
   decompress: Transform = new PassThrough(),
 ): Promise<BackupHeader> {
-  const { size, ...header } = await readHeader(file, key);
-  const handle = await open(file, 'r');
-  const head = Buffer.alloc(HEADER_LENGTH);
-  const tag = Buffer.alloc(TAG_LENGTH);
-  try {
-    await handle.read(head, 0, HEADER_LENGTH, 0);
-    await handle.read(tag, 0, TAG_LENGTH, size - TAG_LENGTH);
-  } finally {
-    await handle.close();
-  }
-  const decipher = createDecipheriv('aes-256-gcm', key, head.subarray(14)).setAAD(head);
+  const { kind, keyId, size, header, tag } = await inspect(file, key);
+  const decipher = createDecipheriv('aes-256-gcm', key, header.subarray(14)).setAAD(header);
   decipher.setAuthTag(tag);
+  // The key is right (the header said so): a failed tag, or plaintext that does not
+  // decompress, is a changed file. Anything else (a full disk) is reported as it is.
   try {
     await pipeline(
       // An empty payload has no bytes between header and tag: `end` would precede `start`.
@@ -148,15 +145,12 @@ export async function readEncrypted(
       sink,
     );
   } catch (err) {
-    // The key is right (the header said so): a failed tag or undecodable plaintext is a
-    // changed file. Anything else (a full disk) is what it says.
+    // By kind, not by which stream reported it: a pipeline passes one error to every stage.
     const e = err as NodeJS.ErrnoException;
-    if (e.message.includes('unable to authenticate') || e.code?.startsWith('Z_')) {
-      throw new BackupError(
-        `${file} failed authentication: it was modified or damaged after it was written`,
-      );
-    }
-    throw err;
+    if (!e.message.includes('unable to authenticate') && !e.code?.startsWith('Z_')) throw err;
+    throw new BackupError(
+      `${file} failed authentication: it was modified or damaged after it was written`,
+    );
   }
-  return header;
+  return { kind, keyId };
 }

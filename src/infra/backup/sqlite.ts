@@ -42,8 +42,8 @@ function tableCount(path: string): number {
 /**
  * Backs up the SQLite file at `dbPath` into `file`: SQLite's online backup API copies a
  * consistent snapshot while the servers keep reading and writing (WAL: readers do not
- * block writers), into a scratch file next to the backup;
- * that file is then gzipped and encrypted as a stream.
+ * block writers) into a scratch folder next to the backup (mode 0700: the copy is
+ * plaintext), which is then gzipped and encrypted as a stream.
  */
 export async function backupSqlite(dbPath: string, file: string, key: Buffer): Promise<void> {
   if (!existsSync(dbPath)) throw new BackupError(`there is no database at ${dbPath}`);
