@@ -35,6 +35,19 @@ const chatKeys = z
   })
   .optional();
 
+/** Exactly 32 bytes in base64 (AES-256). */
+const backupKey = z
+  .string()
+  .transform((s, ctx) => {
+    const key = Buffer.from(s.trim(), 'base64');
+    if (!/^[A-Za-z0-9+/]+={0,2}$/.test(s.trim()) || key.length !== 32) {
+      ctx.addIssue({ code: 'custom', message: 'must be 32 bytes in base64' });
+      return z.NEVER;
+    }
+    return key;
+  })
+  .optional();
+
 const list = z
   .string()
   .default('')
@@ -81,6 +94,7 @@ const schema = z
     TRACK_PER_CONTENT_WINDOW_SECONDS: positiveInt(3600),
     SCHEDULER_INTERVAL_MS: positiveInt(1000),
     CHAT_ENCRYPTION_KEYS: chatKeys,
+    BACKUP_ENCRYPTION_KEY: backupKey,
     CHAT_RATE_PER_CONVERSATION: positiveInt(10),
     CHAT_RATE_PER_CONVERSATION_WINDOW_SECONDS: positiveInt(10),
     CHAT_RATE_OVERALL: positiveInt(60),
@@ -175,6 +189,8 @@ export interface Config {
   /** Secret. Message-body keys: the first encrypts, every one decrypts (rotation). */
   readonly chatEncryptionKeys: readonly { id: string; key: Buffer }[];
   readonly chatKeyIsDevelopmentDefault: boolean;
+  /** Secret. Encrypts backups (`npm run backup`/`restore` refuse to run without it); the server never uses it. */
+  readonly backupEncryptionKey?: Buffer;
   /** Messages per user: in one conversation per window, and overall per window. */
   readonly chatRates: {
     perConversation: number;
@@ -263,6 +279,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       e.CHAT_ENCRYPTION_KEYS?.length ? e.CHAT_ENCRYPTION_KEYS : [DEV_CHAT_KEY],
     ),
     chatKeyIsDevelopmentDefault: !e.CHAT_ENCRYPTION_KEYS?.length,
+    backupEncryptionKey: e.BACKUP_ENCRYPTION_KEY,
     chatRates: Object.freeze({
       perConversation: e.CHAT_RATE_PER_CONVERSATION,
       perConversationWindowSeconds: e.CHAT_RATE_PER_CONVERSATION_WINDOW_SECONDS,

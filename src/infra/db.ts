@@ -38,6 +38,11 @@ export function dbKind(config: Pick<Config, 'databaseUrl'>): DbKind {
   return config.databaseUrl ? 'postgresql' : 'sqlite';
 }
 
+/** The embedded database's file (when DATABASE_URL is not set). */
+export function sqlitePath(config: Pick<Config, 'dataDir'>): string {
+  return join(config.dataDir, 'marquee.sqlite');
+}
+
 export function ormOptions(config: Config, opts: DbOptions): Options {
   const kind = dbKind(config);
   // Sources are only read when creating migrations, which runs from the project folder.
@@ -87,7 +92,7 @@ export function ormOptions(config: Config, opts: DbOptions): Options {
   return {
     ...common,
     driver: BetterSqliteDriver,
-    dbName: join(config.dataDir, 'marquee.sqlite'),
+    dbName: sqlitePath(config),
     pool: {
       afterCreate: (conn: unknown, done: (err: Error | null, conn: unknown) => void) => {
         const db = conn as { pragma(s: string): unknown };
