@@ -11,6 +11,7 @@ import { createContext, type Context, type ContextFactory } from './context.js';
 import { dashboardRouter } from './dashboard/dashboard.routes.js';
 import { AppError, ErrorCode, toClientError, reportUnexpected } from './errors.js';
 import type { Logger } from './infra/logger.js';
+import type { QueryLimits } from './infra/query-limits.js';
 
 /** Largest HTTP body accepted. */
 export const MAX_PAYLOAD_BYTES = 1024 * 1024;
@@ -25,9 +26,12 @@ export function createApollo(
   logger: Logger,
   production: boolean,
   onDrain: () => Promise<void>,
+  limits: QueryLimits,
 ) {
   return new ApolloServer<Context>({
     schema,
+    parseOptions: limits.parseOptions,
+    validationRules: [...limits.rules],
     // main.ts drains on SIGTERM/SIGINT through close(). Apollo's own handlers (installed
     // unless NODE_ENV=test) would run a second stop() concurrently, one that never settles
     // (Apollo leaves the barrier a concurrent stop() waits on unresolved on success), and
@@ -35,8 +39,10 @@ export function createApollo(
     stopOnTerminationSignals: false,
     csrfPrevention: true,
     includeStacktraceInErrorResponses: false,
+    // Refused (or not) by limits.rules, the same rule graphql-ws applies.
     introspection: true,
     plugins: [
+      limits.apolloPlugin(),
       ApolloServerPluginDrainHttpServer({ httpServer }),
       production
         ? ApolloServerPluginLandingPageDisabled()

@@ -8,6 +8,7 @@ import { features, entities } from './features.js';
 import { initOrm, migrate, type Orm } from './infra/db.js';
 import { createLogger, type Logger } from './infra/logger.js';
 import type { PubSub } from './infra/pubsub.js';
+import { QueryLimits } from './infra/query-limits.js';
 import { createApollo, mountHttp } from './http.js';
 import { buildServedSchema } from './schema.js';
 import { serveGraphqlWs } from './ws.js';
@@ -74,9 +75,17 @@ export async function startServer(
   http.disable('x-powered-by');
   http.set('trust proxy', config.trustProxy);
   const httpServer = createServer(http);
-  const apollo = createApollo(httpServer, schema, logger, production, async () => {
-    await ws.server?.dispose();
-  });
+  const limits = new QueryLimits(config.queryLimits);
+  const apollo = createApollo(
+    httpServer,
+    schema,
+    logger,
+    production,
+    async () => {
+      await ws.server?.dispose();
+    },
+    limits,
+  );
   await apollo.start();
   const redis = infra.redis;
   mountHttp(http, apollo, app.contexts, production, async () => ({
@@ -89,7 +98,7 @@ export async function startServer(
     httpServer.listen(config.port, config.host, () => resolve());
   });
   // After listen: the WebSocket server would otherwise also report a failed listen, noisily.
-  ws.server = serveGraphqlWs(httpServer, schema, app.contexts, app.connections, production);
+  ws.server = serveGraphqlWs(httpServer, schema, app.contexts, app.connections, production, limits);
   const port = (httpServer.address() as AddressInfo).port;
   const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   const url = `http://${host}:${port}/graphql`;
