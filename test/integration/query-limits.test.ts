@@ -182,38 +182,39 @@ for (const target of targets()) {
         }
       },
     );
-
-    it('should suggest field names and allow introspection outside production', async () => {
-      const typo = await post(t.server.url, { query: TYPO });
-      assert.match(typo.body.errors?.[0]?.message ?? '', /Did you mean "contents"/, typo.text);
-      assert.match((await over(ws, TYPO)).errors?.[0]?.message ?? '', /Did you mean/);
-      const schema = await post(t.server.url, { query: INTROSPECTION });
-      assert.deepEqual(
-        schema.body.data,
-        { __schema: { queryType: { name: 'Query' } } },
-        schema.text,
-      );
-      assert.deepEqual((await over(ws, INTROSPECTION)).data, schema.body.data);
-    });
   });
 
-  describe(`query limits in production (${target.name})`, () => {
+  describe(`suggestions and introspection, development and production (${target.name})`, () => {
+    let dev: TestServer;
     let closed: TestServer;
     let open: TestServer;
     before(async () => {
+      dev = await bootServer(target, 'query-limits-dev');
       closed = await bootServer(target, 'query-limits-prod', { env: PRODUCTION });
       open = await bootServer(target, 'query-limits-prod-introspection', {
         env: { ...PRODUCTION, GRAPHQL_INTROSPECTION: 'true' },
       });
     });
     after(async () => {
+      await dev?.close();
       await closed?.close();
       await open?.close();
     });
 
-    it('should hide field suggestions over HTTP and graphql-ws', async () => {
+    it('should suggest field names in development and hide them in production, over HTTP and graphql-ws', async () => {
       const ws = connect(closed.server.wsUrl);
+      const wsDev = connect(dev.server.wsUrl);
       try {
+        for (const errors of [
+          (await post(dev.server.url, { query: TYPO })).body.errors,
+          (await over(wsDev, TYPO)).errors,
+        ]) {
+          assert.match(
+            errors?.[0]?.message ?? '',
+            /Did you mean "contents"/,
+            JSON.stringify(errors),
+          );
+        }
         for (const errors of [
           (await post(closed.server.url, { query: TYPO })).body.errors,
           (await over(ws, TYPO)).errors,
@@ -227,14 +228,20 @@ for (const target of targets()) {
           assert.doesNotMatch(JSON.stringify(errors), /Did you mean|"contents"/);
         }
       } finally {
-        await ws.close();
+        await Promise.all([ws.close(), wsDev.close()]);
       }
     });
 
-    it('should refuse introspection by default, and allow it with GRAPHQL_INTROSPECTION=true, over HTTP and graphql-ws', async () => {
+    it('should allow introspection in development, refuse it in production by default, and allow it there with GRAPHQL_INTROSPECTION=true, over HTTP and graphql-ws', async () => {
       const ws = connect(closed.server.wsUrl);
       const wsOpen = connect(open.server.wsUrl);
+      const wsDev = connect(dev.server.wsUrl);
       try {
+        const schema = { __schema: { queryType: { name: 'Query' } } };
+        const inDev = await post(dev.server.url, { query: INTROSPECTION });
+        assert.deepEqual(inDev.body.data, schema, inDev.text);
+        assert.deepEqual((await over(wsDev, INTROSPECTION)).data, schema);
+
         const refused = await post(closed.server.url, { query: INTROSPECTION });
         assert.equal(refused.status, 400, refused.text);
         assert.equal(refused.body.errors?.[0]?.extensions?.code, 'GRAPHQL_VALIDATION_FAILED');
@@ -253,7 +260,7 @@ for (const target of targets()) {
         );
         assert.deepEqual((await over(wsOpen, INTROSPECTION)).data, allowed.body.data);
       } finally {
-        await Promise.all([ws.close(), wsOpen.close()]);
+        await Promise.all([ws.close(), wsOpen.close(), wsDev.close()]);
       }
     });
   });
