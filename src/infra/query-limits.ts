@@ -5,11 +5,6 @@ import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
 import {
   GraphQLError,
   NoSchemaIntrospectionCustomRule,
-  getNamedType,
-  getNullableType,
-  isLeafType,
-  isListType,
-  isObjectType,
   parse,
   specifiedRules,
   validate,
@@ -18,9 +13,9 @@ import {
   type ValidationContext,
   type ValidationRule,
 } from 'graphql';
-import { createComplexityRule, type ComplexityEstimator } from 'graphql-query-complexity';
+import { createComplexityRule } from 'graphql-query-complexity';
 import { ErrorCode, LimitReason } from '../errors.js';
-import { MAX_PAGE_SIZE } from './pagination.js';
+import { pageCostEstimator } from './query-cost.js';
 
 /** What one operation may ask for (`src/config.ts`: QUERY_MAX_*, GRAPHQL_INTROSPECTION). */
 export interface QueryLimitSettings {
@@ -39,37 +34,12 @@ export interface QueryRequest {
   variables?: Record<string, unknown> | null;
 }
 
-/** The arguments that size a page; the largest any list serves is MAX_PAGE_SIZE. */
-const PAGE_ARGS = ['first', 'last'] as const;
-
 /** A refusal: BAD_USER_INPUT, the limit's reason, and the limit in the message. */
 export function limitError(reason: LimitReason, message: string, limit: number): GraphQLError {
   return new GraphQLError(message, {
     extensions: { code: ErrorCode.BadUserInput, reason, limit },
   });
 }
-
-/**
- * A list's cost is its size times (1 + its items' cost); an object costs 1 plus its fields,
- * a scalar (or a list of scalars) nothing beyond its parent. The size is the page argument
- * (`first`/`last`, its schema default when omitted, capped as the resolvers cap it), 1 for a
- * connection's `edges` (the connection's page already counted them), and MAX_PAGE_SIZE for an
- * unpaged list (members, media, reactions: bounded by input rules, not by the query).
- */
-export const pageCostEstimator: ComplexityEstimator = ({ type, field, args, childComplexity }) => {
-  const pageArg = field.args.find((a) => (PAGE_ARGS as readonly string[]).includes(a.name));
-  const given: unknown = pageArg ? (args[pageArg.name] ?? pageArg.defaultValue) : undefined;
-  const list = isListType(getNullableType(field.type));
-  if (isLeafType(getNamedType(field.type))) return list ? 1 : 0;
-  let size = 1;
-  if (pageArg) {
-    size = typeof given === 'number' ? Math.min(Math.max(given, 0), MAX_PAGE_SIZE) : MAX_PAGE_SIZE;
-  } else if (list) {
-    const inConnection = isObjectType(type) && 'pageInfo' in type.getFields();
-    size = inConnection ? 1 : MAX_PAGE_SIZE;
-  }
-  return size * (1 + childComplexity);
-};
 
 /**
  * The query limits of one process, shared by HTTP (Apollo) and graphql-ws so that the two

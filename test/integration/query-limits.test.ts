@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { GraphQLFormattedError } from 'graphql';
+import { getIntrospectionQuery, type GraphQLFormattedError } from 'graphql';
 // helpers/server first: it loads reflect-metadata, which the pagination module's decorators need.
 import { bootServer, type TestServer } from '../helpers/server.js';
 import { LimitReason } from '../../src/errors.js';
@@ -241,6 +241,11 @@ for (const target of targets()) {
         const inDev = await post(dev.server.url, { query: INTROSPECTION });
         assert.deepEqual(inDev.body.data, schema, inDev.text);
         assert.deepEqual((await over(wsDev, INTROSPECTION)).data, schema);
+        // The full introspection query (tools, codegen) fits within the cost limit.
+        const full = await post(dev.server.url, { query: getIntrospectionQuery() });
+        assert.equal(full.body.errors, undefined, full.text.slice(0, 500));
+        const fullOverWs = await over(wsDev, getIntrospectionQuery());
+        assert.deepEqual(fullOverWs.data, full.body.data);
 
         const refused = await post(closed.server.url, { query: INTROSPECTION });
         assert.equal(refused.status, 400, refused.text);
