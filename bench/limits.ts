@@ -2,7 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { print, type DocumentNode } from 'graphql';
+import { readFileSync } from 'node:fs';
+import { buildSchema, parse, print, specifiedRules, validate, type DocumentNode } from 'graphql';
+import { loadConfig } from '../src/config.js';
+import { QueryLimits } from '../src/infra/query-limits.js';
 import {
   CommentsDocument,
   ContentDocument,
@@ -172,6 +175,32 @@ try {
     const diff = p50[0] - p50[1];
     console.log(
       `| ${c.name} | ${ms(p50[0])} / ${ms(p50[1])} ms | ${ms(p99[0])} / ${ms(p99[1])} ms | ${diff >= 0 ? '+' : ''}${ms(diff)} ms (${((100 * diff) / p50[1]).toFixed(1)} %) |`,
+    );
+  }
+
+  // The checks alone, in-process: what they add to Apollo's own parse and validation.
+  const schema = buildSchema(readFileSync('schema/schema.graphql', 'utf8'));
+  const limits = new QueryLimits(loadConfig({}).queryLimits);
+  const ITERATIONS = 2000;
+  const micros = (fn: () => void) => {
+    for (let i = 0; i < 200; i++) fn();
+    const t0 = performance.now();
+    for (let i = 0; i < ITERATIONS; i++) fn();
+    return ((performance.now() - t0) * 1000) / ITERATIONS;
+  };
+  console.log('');
+  console.log('| operation (in-process) | parse + validate | with the limits | limits add |');
+  console.log('| --- | --- | --- | --- |');
+  for (const c of cases) {
+    const query = print(c.document);
+    const plain = micros(() => validate(schema, parse(query), specifiedRules));
+    const limited = micros(() => {
+      const document = parse(query, limits.parseOptions);
+      validate(schema, document, [...specifiedRules, ...limits.rules]);
+      limits.costError(schema, document, { query, variables: c.variables });
+    });
+    console.log(
+      `| ${c.name} | ${plain.toFixed(0)} µs | ${limited.toFixed(0)} µs | ${(limited - plain).toFixed(0)} µs |`,
     );
   }
 } finally {

@@ -109,7 +109,7 @@ export class QueryLimits {
         ),
     });
     try {
-      return validate(schema, document, [rule]).find(isLimitError);
+      return validate(schema, document, [rule]).find(isCostRefusal);
     } catch (e) {
       // graphql-query-complexity throws when fragments multiply past 10 000 evaluated nodes.
       if (e instanceof GraphQLError && e.message.includes('maximum allowed number of nodes')) {
@@ -177,6 +177,6 @@ export class QueryLimits {
   }
 }
 
-function isLimitError(e: GraphQLError): boolean {
+function isCostRefusal(e: GraphQLError): boolean {
   return e.extensions.reason === LimitReason.QUERY_TOO_COSTLY;
 }
