@@ -119,6 +119,15 @@ const schema = z
       .enum(['true', 'false'])
       .default('false')
       .transform((v) => v === 'true'),
+    QUERY_MAX_DEPTH: positiveInt(10),
+    QUERY_MAX_ALIASES: positiveInt(15),
+    QUERY_MAX_TOKENS: positiveInt(1000),
+    QUERY_MAX_DIRECTIVES: positiveInt(50),
+    QUERY_MAX_COST: positiveInt(50_000),
+    GRAPHQL_INTROSPECTION: z
+      .enum(['true', 'false'])
+      .transform((v) => v === 'true')
+      .optional(),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.JWT_SECRET) {
@@ -229,6 +238,19 @@ export interface Config {
   /** On SIGTERM: how long new requests get 503 + Retry-After while those under way finish. */
   readonly shutdownGraceMs: number;
   readonly trustProxy: boolean;
+  /**
+   * What one operation may ask for, over HTTP and graphql-ws alike (`src/infra/query-limits.ts`):
+   * depth, aliases, tokens, directives, estimated cost; introspection (default: outside
+   * production only).
+   */
+  readonly queryLimits: {
+    maxDepth: number;
+    maxAliases: number;
+    maxTokens: number;
+    maxDirectives: number;
+    maxCost: number;
+    introspection: boolean;
+  };
 }
 
 export class ConfigError extends Error {
@@ -302,5 +324,13 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     migrateOnStart: e.MIGRATE_ON_START,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     trustProxy: e.TRUST_PROXY,
+    queryLimits: Object.freeze({
+      maxDepth: e.QUERY_MAX_DEPTH,
+      maxAliases: e.QUERY_MAX_ALIASES,
+      maxTokens: e.QUERY_MAX_TOKENS,
+      maxDirectives: e.QUERY_MAX_DIRECTIVES,
+      maxCost: e.QUERY_MAX_COST,
+      introspection: e.GRAPHQL_INTROSPECTION ?? e.NODE_ENV !== 'production',
+    }),
   });
 }

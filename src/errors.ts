@@ -28,6 +28,23 @@ export enum CommonReason {
 }
 
 /**
+ * Why a query was refused before execution (`src/infra/query-limits.ts`), always with
+ * BAD_USER_INPUT and the limit in `extensions.limit`.
+ */
+export enum LimitReason {
+  QUERY_TOO_DEEP = 'QUERY_TOO_DEEP',
+  TOO_MANY_ALIASES = 'TOO_MANY_ALIASES',
+  TOO_MANY_TOKENS = 'TOO_MANY_TOKENS',
+  TOO_MANY_DIRECTIVES = 'TOO_MANY_DIRECTIVES',
+  QUERY_TOO_COSTLY = 'QUERY_TOO_COSTLY',
+}
+
+const LIMIT_REASONS = new Set<unknown>(Object.values(LimitReason));
+
+/** graphql-js's "Did you mean …?" ending: it names fields, types and values of the schema. */
+const SUGGESTION = / ?Did you mean(.+?)\?$/;
+
+/**
  * The one error type services throw. It carries a code, a reason from the feature's enum
  * and, for input errors, the offending field; `toGraphQLError` is the only place codes
  * become GraphQL errors, and `toClientError` the only way they leave the server.
@@ -133,22 +150,29 @@ const CLIENT_CODES = new Set<string>([
 
 /**
  * The single exit for errors a client sees, over HTTP and graphql-ws alike. Errors with a
- * client code pass (without stack traces); anything else is unexpected: it becomes
- * INTERNAL_SERVER_ERROR carrying only the request id, with its message kept outside
- * production for debugging.
+ * client code pass (without stack traces; in production without schema suggestions);
+ * anything else is unexpected: it becomes INTERNAL_SERVER_ERROR carrying only the request
+ * id, with its message kept outside production for debugging.
  */
 export function toClientError(
   formatted: GraphQLFormattedError,
   options: { production: boolean; requestId?: string },
 ): GraphQLFormattedError {
-  const code = formatted.extensions?.code;
+  // Apollo labels every parse and validation error with its own code, a query limit's too.
+  const code = LIMIT_REASONS.has(formatted.extensions?.reason)
+    ? ErrorCode.BadUserInput
+    : formatted.extensions?.code;
+  // Suggestions would let anyone map the schema with introspection off.
+  const message = options.production
+    ? formatted.message.replace(SUGGESTION, '')
+    : formatted.message;
   if (typeof code === 'string' && CLIENT_CODES.has(code)) {
     const { stacktrace: _s, ...extensions } = formatted.extensions ?? {};
-    return { ...formatted, extensions };
+    return { ...formatted, message, extensions: { ...extensions, code } };
   }
   if (formatted.extensions === undefined && !formatted.path) {
     // graphql-js validation and syntax errors carry no code; they describe the request.
-    return { ...formatted, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } };
+    return { ...formatted, message, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } };
   }
   return {
     message: options.production ? 'Internal server error' : formatted.message,

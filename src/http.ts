@@ -23,6 +23,7 @@ import {
   isDatabaseUnavailable,
 } from './infra/db-unavailable.js';
 import type { Logger } from './infra/logger.js';
+import type { QueryLimits } from './infra/query-limits.js';
 
 /** Largest HTTP body accepted. */
 export const MAX_PAYLOAD_BYTES = 1024 * 1024;
@@ -38,10 +39,13 @@ export function createApollo(
   logger: Logger,
   production: boolean,
   onDrain: () => Promise<void>,
+  limits: QueryLimits,
   plugins: ApolloServerPlugin<Context>[] = [],
 ) {
   return new ApolloServer<Context>({
     schema,
+    parseOptions: limits.parseOptions,
+    validationRules: [...limits.rules],
     // main.ts drains on SIGTERM/SIGINT through close(). Apollo's own handlers (installed
     // unless NODE_ENV=test) would run a second stop() concurrently, one that never settles
     // (Apollo leaves the barrier a concurrent stop() waits on unresolved on success), and
@@ -52,8 +56,10 @@ export function createApollo(
     // Before willSendResponse: it sees the database's errors already as SERVICE_UNAVAILABLE.
     formatError: (formatted, error) =>
       isDatabaseUnavailable(error) ? asDatabaseUnavailable(formatted) : formatted,
+    // Refused (or not) by limits.rules, the same rule graphql-ws applies.
     introspection: true,
     plugins: [
+      limits.apolloPlugin(),
       ApolloServerPluginDrainHttpServer({ httpServer }),
       production
         ? ApolloServerPluginLandingPageDisabled()

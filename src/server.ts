@@ -9,6 +9,7 @@ import { features, entities } from './features.js';
 import { initOrm, migrate, type Orm } from './infra/db.js';
 import { createLogger, type Logger } from './infra/logger.js';
 import type { PubSub } from './infra/pubsub.js';
+import { QueryLimits } from './infra/query-limits.js';
 import { createApollo, mountHttp } from './http.js';
 import { createObservability } from './observability/index.js';
 import { buildServedSchema } from './schema.js';
@@ -94,7 +95,8 @@ export async function startServer(
   let wsClosed: Promise<void> | undefined;
   // Once: the drain closes the sockets first, and Apollo's stop() would do it again.
   const closeWs = () => (wsClosed ??= ws.server?.dispose() ?? Promise.resolve());
-  const apollo = createApollo(httpServer, schema, logger, production, closeWs, [
+  const limits = new QueryLimits(config.queryLimits);
+  const apollo = createApollo(httpServer, schema, logger, production, closeWs, limits, [
     observability.plugin,
   ]);
   await apollo.start();
@@ -115,6 +117,7 @@ export async function startServer(
     app.contexts,
     app.connections,
     production,
+    limits,
     observability.observeWs,
   );
   const port = (httpServer.address() as AddressInfo).port;

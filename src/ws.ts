@@ -12,6 +12,7 @@ import {
   driverCode,
   isDatabaseUnavailable,
 } from './infra/db-unavailable.js';
+import type { QueryLimits } from './infra/query-limits.js';
 
 /** Largest WebSocket message accepted (the same as an HTTP body). */
 export const MAX_WS_PAYLOAD_BYTES = 1024 * 1024;
@@ -39,6 +40,7 @@ export function serveGraphqlWs(
   contexts: ContextFactory,
   hooks: ConnectionHooks,
   production: boolean,
+  limits: QueryLimits,
   observe: WsObserve = (options) => options,
 ) {
   const { logger } = contexts;
@@ -87,7 +89,7 @@ export function serveGraphqlWs(
             ? ctx.connectionParams.anonymousId
             : null,
         ),
-      onSubscribe: (ctx) => {
+      onSubscribe: (ctx, _id, payload) => {
         // graphql-ws's own registry, which already holds this subscription. It forgets one
         // the moment the client's `complete` arrives; `onComplete` runs only after the stream
         // has wound down, so a client subscribing again at once would still find no slot.
@@ -99,6 +101,15 @@ export function serveGraphqlWs(
             ),
           ];
         }
+        // Parsed and validated here, with the limits HTTP applies, instead of by graphql-ws.
+        const checked = limits.check(schema, payload);
+        if ('errors' in checked) return checked.errors;
+        return {
+          schema,
+          document: checked.document,
+          operationName: payload.operationName,
+          variableValues: payload.variables,
+        };
       },
       onError: (_ctx, _id, _payload, errors) => errors.map(format),
       onNext: (_ctx, _id, _payload, _args, result) =>

@@ -1,0 +1,182 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
+import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
+import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
+import {
+  GraphQLError,
+  NoSchemaIntrospectionCustomRule,
+  parse,
+  specifiedRules,
+  validate,
+  type DocumentNode,
+  type GraphQLSchema,
+  type ValidationContext,
+  type ValidationRule,
+} from 'graphql';
+import { createComplexityRule } from 'graphql-query-complexity';
+import { ErrorCode, LimitReason } from '../errors.js';
+import { pageCostEstimator } from './query-cost.js';
+
+/** What one operation may ask for (`src/config.ts`: QUERY_MAX_*, GRAPHQL_INTROSPECTION). */
+export interface QueryLimitSettings {
+  maxDepth: number;
+  maxAliases: number;
+  maxTokens: number;
+  maxDirectives: number;
+  maxCost: number;
+  introspection: boolean;
+}
+
+/** A request as both transports receive it. */
+export interface QueryRequest {
+  query: string;
+  operationName?: string | null;
+  variables?: Record<string, unknown> | null;
+}
+
+/** A refusal: BAD_USER_INPUT, the limit's reason, and the limit in the message. */
+export function limitError(reason: LimitReason, message: string, limit: number): GraphQLError {
+  return new GraphQLError(message, {
+    extensions: { code: ErrorCode.BadUserInput, reason, limit },
+  });
+}
+
+/**
+ * The query limits of one process, shared by HTTP (Apollo) and graphql-ws so that the two
+ * cannot drift: the token limit applies while parsing (graphql-js `maxTokens`), depth,
+ * aliases, directives (graphql-armor) and introspection while validating, and the cost
+ * (graphql-query-complexity) once the variables are known, all before execution.
+ */
+export class QueryLimits {
+  readonly parseOptions: { maxTokens: number };
+  /** Validation rules besides graphql-js's own, in the order they report. */
+  readonly rules: readonly ValidationRule[];
+
+  constructor(readonly settings: QueryLimitSettings) {
+    this.parseOptions = { maxTokens: settings.maxTokens };
+    const refuse =
+      (reason: LimitReason, limit: number) => (ctx: ValidationContext | null, e: GraphQLError) => {
+        ctx?.reportError(limitError(reason, e.message.replace(/^Syntax Error: /, ''), limit));
+      };
+    // Reported, not thrown (propagateOnRejection): the token limit already bounds the work
+    // of the remaining rules, and a thrown error would escape Apollo's validation step.
+    const armor = (reason: LimitReason, n: number) => ({
+      n,
+      propagateOnRejection: false,
+      onReject: [refuse(reason, n)],
+    });
+    this.rules = [
+      ...(settings.introspection ? [] : [NoSchemaIntrospectionCustomRule]),
+      maxDepthRule({
+        ...armor(LimitReason.QUERY_TOO_DEEP, settings.maxDepth),
+        flattenFragments: true,
+      }),
+      maxAliasesRule(armor(LimitReason.TOO_MANY_ALIASES, settings.maxAliases)),
+      maxDirectivesRule(armor(LimitReason.TOO_MANY_DIRECTIVES, settings.maxDirectives)),
+    ];
+  }
+
+  /** The token-limit refusal for a syntax error graphql-js raised at `maxTokens`, if it is one. */
+  tokenError(error: unknown): GraphQLError | undefined {
+    // graphql-js 16 spells it "more that N tokens"; a later release may correct it.
+    const tooMany = new RegExp(
+      `^Syntax Error: Document contains more tha[nt] ${this.settings.maxTokens} tokens\\.`,
+    );
+    if (!(error instanceof GraphQLError) || !tooMany.test(error.message)) return undefined;
+    return limitError(
+      LimitReason.TOO_MANY_TOKENS,
+      `Query token limit of ${this.settings.maxTokens} exceeded.`,
+      this.settings.maxTokens,
+    );
+  }
+
+  /**
+   * The cost refusal, if the operation costs more than `maxCost` with these variables.
+   * Variables that do not fit the operation are left to execution, which reports them.
+   */
+  costError(schema: GraphQLSchema, document: DocumentNode, request: QueryRequest) {
+    const { maxCost } = this.settings;
+    const rule = createComplexityRule({
+      maximumComplexity: maxCost,
+      variables: request.variables ?? {},
+      operationName: request.operationName ?? undefined,
+      estimators: [pageCostEstimator],
+      createError: (max, actual) =>
+        limitError(
+          LimitReason.QUERY_TOO_COSTLY,
+          `Query cost limit of ${max} exceeded, estimated ${actual}.`,
+          max,
+        ),
+    });
+    try {
+      return validate(schema, document, [rule]).find(isCostRefusal);
+    } catch (e) {
+      // graphql-query-complexity throws when fragments multiply past 10 000 evaluated nodes.
+      if (e instanceof GraphQLError && e.message.includes('maximum allowed number of nodes')) {
+        return limitError(
+          LimitReason.QUERY_TOO_COSTLY,
+          `Query cost limit of ${maxCost} exceeded.`,
+          maxCost,
+        );
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Parses and validates `request` as Apollo does, with the same limits: the document, or the
+   * errors to send instead of executing it (graphql-ws's `onSubscribe`).
+   */
+  check(
+    schema: GraphQLSchema,
+    request: QueryRequest,
+  ): { document: DocumentNode } | { errors: GraphQLError[] } {
+    let document: DocumentNode;
+    try {
+      document = parse(request.query, this.parseOptions);
+    } catch (e) {
+      if (e instanceof GraphQLError) return { errors: [this.tokenError(e) ?? e] };
+      throw e;
+    }
+    const errors = validate(schema, document, [...specifiedRules, ...this.rules]);
+    if (errors.length) return { errors: [...errors] };
+    const costly = this.costError(schema, document, request);
+    return costly ? { errors: [costly] } : { document };
+  }
+
+  /**
+   * The same limits inside Apollo's pipeline: `parseOptions` and `rules` go into the
+   * ApolloServer config, and this plugin labels the token refusal and checks the cost.
+   */
+  apolloPlugin(): ApolloServerPlugin {
+    return {
+      requestDidStart: async () => ({
+        parsingDidStart: async () => async (error) => {
+          const refusal = this.tokenError(error);
+          // Apollo wraps this error, keeping its extensions and relabelling its code as a parse
+          // failure; toClientError gives a limit refusal BAD_USER_INPUT back.
+          if (refusal && error instanceof GraphQLError) {
+            error.message = refusal.message;
+            Object.assign(error.extensions, refusal.extensions);
+          }
+        },
+        didResolveOperation: async ({ schema, document, request }) => {
+          const costly = this.costError(schema, document, {
+            query: request.query ?? '',
+            operationName: request.operationName,
+            variables: request.variables,
+          });
+          if (costly) {
+            throw new GraphQLError(costly.message, {
+              extensions: { ...costly.extensions, http: { status: 400 } },
+            });
+          }
+        },
+      }),
+    };
+  }
+}
+
+function isCostRefusal(e: GraphQLError): boolean {
+  return e.extensions.reason === LimitReason.QUERY_TOO_COSTLY;
+}
