@@ -35,30 +35,17 @@ for (const target of targets()) {
     const ready = (conversationId: string, n = 1) =>
       waitForSubscribers(cx.t.server, CHAT_EVENTS, conversationId, n);
 
-    it(
-      'should refuse every interaction of the blocked user in the DIRECT, live ones included',
-      guard,
-      async () => {
-        const { a, b: c, conversation } = await freshDirect('blockdm');
-        const fromA = await send(a.client, conversation.id, 'from a');
-        const fromC = await send(c.client, conversation.id, 'from c');
-        const stream = new Stream<Event>(c.client.ChatEvents({ conversationId: conversation.id }));
-        await ready(conversation.id);
-        await c.client.BlockUser({ userId: a.id });
-
-        const id = conversation.id;
-        await expectBlocked(send(a.client, id, 'after the block'), 'send');
-        await expectBlocked(a.client.EditMessage({ id: fromA.id, body: 'edited' }), 'edit');
-        await expectBlocked(a.client.React({ messageId: fromC.id, emoji: '👍' }), 'react');
-        await expectBlocked(a.client.React({ messageId: fromA.id, emoji: '👍' }), 'react own');
-        await expectBlocked(a.client.SetTyping({ conversationId: id, typing: true }), 'typing');
-        await expectBlocked(
-          a.client.MarkRead({ conversationId: id, cursor: fromC.cursor }),
-          'read',
-        );
-
-        // C's stream got none of it: the next event is C's own message.
-        await send(c.client, id, 'c still writes');
+    /** A DIRECT of A and C with a message of each, C listening, then C blocks A. */
+    async function blockedDirect(prefix: string) {
+      const { a, b: c, conversation } = await freshDirect(prefix);
+      const fromA = await send(a.client, conversation.id, 'from a');
+      const fromC = await send(c.client, conversation.id, 'from c');
+      const stream = new Stream<Event>(c.client.ChatEvents({ conversationId: conversation.id }));
+      await ready(conversation.id);
+      await c.client.BlockUser({ userId: a.id });
+      /** C's stream got nothing of A's: the next event is C's own message. */
+      const nothingReachedC = async () => {
+        await send(c.client, conversation.id, 'c still writes');
         const seen = await upTo(stream, 'c still writes');
         assert.deepEqual(
           seen.map((e) => e.chatEvents.__typename),
@@ -66,23 +53,50 @@ for (const target of targets()) {
           JSON.stringify(seen),
         );
         await stream.return();
-        // Nothing was stored either.
-        const { conversation: stored } = await c.client.ConversationMessages({ id });
-        const first = stored!.messages.edges.find((e) => e.node.id === fromA.id)!.node;
-        assert.equal(first.body, 'from a');
-        assert.deepEqual(
-          stored!.messages.edges.flatMap((e) => e.node.reactions),
-          [],
-        );
-        // The blocker keeps every right; unblocking gives A's back.
-        await c.client.React({ messageId: fromA.id, emoji: '👀' });
-        await c.client.SetTyping({ conversationId: id, typing: false });
-        await c.client.UnblockUser({ userId: a.id });
-        await a.client.EditMessage({ id: fromA.id, body: 'edited after the unblock' });
-        await a.client.React({ messageId: fromC.id, emoji: '👍' });
-        await a.client.SetTyping({ conversationId: id, typing: false });
-      },
-    );
+      };
+      return { a, c, id: conversation.id, fromA, fromC, nothingReachedC };
+    }
+
+    const interactions: [
+      string,
+      (x: Awaited<ReturnType<typeof blockedDirect>>) => Promise<unknown>,
+    ][] = [
+      ['send a message', (x) => send(x.a.client, x.id, 'after the block')],
+      ['edit their message', (x) => x.a.client.EditMessage({ id: x.fromA.id, body: 'edited' })],
+      ['react to a message', (x) => x.a.client.React({ messageId: x.fromC.id, emoji: '👍' })],
+      ['react to their own', (x) => x.a.client.React({ messageId: x.fromA.id, emoji: '👍' })],
+      ['type', (x) => x.a.client.SetTyping({ conversationId: x.id, typing: true })],
+      [
+        'send a read receipt',
+        (x) => x.a.client.MarkRead({ conversationId: x.id, cursor: x.fromC.cursor }),
+      ],
+    ];
+    interactions.forEach(([what, act], i) => {
+      it(
+        `should not let the blocked user ${what} in the DIRECT, nor C receive it`,
+        guard,
+        async () => {
+          const x = await blockedDirect(`blk${i}`);
+          await expectBlocked(act(x), what);
+          await x.nothingReachedC();
+        },
+      );
+    });
+
+    it('should leave the blocker every right, and give them back on unblock', guard, async () => {
+      const x = await blockedDirect('blkback');
+      await x.c.client.React({ messageId: x.fromA.id, emoji: '👀' });
+      await x.c.client.SetTyping({ conversationId: x.id, typing: false });
+      await x.c.client.MarkRead({ conversationId: x.id, cursor: x.fromC.cursor });
+      const { conversation: stored } = await x.c.client.ConversationMessages({ id: x.id });
+      const first = stored!.messages.edges.find((e) => e.node.id === x.fromA.id)!.node;
+      assert.equal(first.body, 'from a');
+      await x.c.client.UnblockUser({ userId: x.a.id });
+      await x.a.client.EditMessage({ id: x.fromA.id, body: 'edited after the unblock' });
+      await x.a.client.React({ messageId: x.fromC.id, emoji: '👍' });
+      await x.a.client.SetTyping({ conversationId: x.id, typing: false });
+      await x.a.client.MarkRead({ conversationId: x.id, cursor: x.fromC.cursor });
+    });
 
     it('should not let anyone put the blocker in a group', guard, async () => {
       const [a, c, d] = await Promise.all([newUser('ga'), newUser('gc'), newUser('gd')]);
