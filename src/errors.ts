@@ -22,6 +22,8 @@ export enum CommonReason {
   SIGN_IN_REQUIRED = 'SIGN_IN_REQUIRED',
   NOT_ALLOWED = 'NOT_ALLOWED',
   INVALID_INPUT = 'INVALID_INPUT',
+  /** A string argument holds a NUL or an unpaired UTF-16 surrogate (`infra/input-text.ts`). */
+  INVALID_TEXT = 'INVALID_TEXT',
   TOO_MANY_REQUESTS = 'TOO_MANY_REQUESTS',
   DATABASE_UNAVAILABLE = 'DATABASE_UNAVAILABLE',
   SHUTTING_DOWN = 'SHUTTING_DOWN',

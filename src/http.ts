@@ -128,7 +128,7 @@ export function mountHttp(
     const ready = Object.values(checks).every((c) => c !== 'down');
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'unavailable', ...checks });
   });
-  app.use('/dashboard', dashboardRouter());
+  app.use('/dashboard', dashboardRouter({ sourceMaps: !production }));
   app.use(
     '/graphql',
     express.json({ limit: MAX_PAYLOAD_BYTES }),

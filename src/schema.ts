@@ -1,5 +1,6 @@
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { buildSchema, type ContainerType, type NonEmptyArray } from 'type-graphql';
+import { refuseMalformedText } from './infra/input-text.js';
 import { mergeRules, protect } from './infra/permissions.js';
 import { PubSub } from './infra/pubsub.js';
 import { DateTimeScalar } from './infra/scalars.js';
@@ -27,7 +28,8 @@ export async function buildBareSchema(
 
 /**
  * The served schema: graphql-shield applied to the fields that have rules. Fails at
- * start-up when a root field has no rule (deny by default).
+ * start-up when a root field has no rule (deny by default). Outermost, before any rule or
+ * resolver: string arguments with a NUL or a lone surrogate are refused (BAD_USER_INPUT).
  */
 export async function buildServedSchema(
   pubSub: PubSub,
@@ -35,7 +37,8 @@ export async function buildServedSchema(
   onUnexpected: (error: unknown) => void,
 ): Promise<GraphQLSchema> {
   const bare = await buildBareSchema(pubSub, container);
-  return registerContainer(protect(bare, rules, onUnexpected), container);
+  const served = refuseMalformedText(protect(bare, rules, onUnexpected));
+  return registerContainer(served, container);
 }
 
 export const SCHEMA_BANNER =

@@ -68,9 +68,11 @@ for (const target of targets()) {
       await a.client.BlockUser({ userId: b.id });
       await expectCode(send(b.client, conversation.id, 'after'), 'FORBIDDEN');
       await expectCode(b.client.StartConversation({ memberIds: [a.id] }), 'FORBIDDEN');
-      // The blocker still can, and groups are not affected.
+      // The blocker still can. A group the blocker made stays open to the blocked, who may not
+      // put the blocker in one (chat-blocking.test.ts has the rest).
       await send(a.client, conversation.id, 'I can still write');
-      const g = await group(b, [a, cx.cat]);
+      await expectCode(group(b, [a, cx.cat]), 'FORBIDDEN');
+      const g = await group(a, [b, cx.cat]);
       await send(b.client, g.id, 'a group is fine');
 
       const { unblockUser } = await a.client.UnblockUser({ userId: b.id });

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { buildSchema, parse, validate } from 'graphql';
+import { PRODUCTION } from '../helpers/http.js';
 import { bootServer, type TestServer } from '../helpers/server.js';
 import { targets } from '../helpers/targets.js';
 
@@ -10,7 +11,8 @@ import { targets } from '../helpers/targets.js';
 // import must be a relative path the server answers.
 
 /** The page's operations, compiled by the browser build (next to this file's in dist). */
-const OPERATIONS = new URL('../../src/dashboard/client/operations.js', import.meta.url).href;
+const CLIENT_DIR = new URL('../../src/dashboard/client/', import.meta.url);
+const OPERATIONS = new URL('operations.js', CLIENT_DIR).href;
 const IMPORT =
   /^\s*(?:import|export)\b[^'"]*?from\s*['"]([^'"]+)['"]|^\s*import\s*['"]([^'"]+)['"]/gm;
 
@@ -75,6 +77,47 @@ for (const target of targets()) {
       const response = await fetch(`${origin}/dashboard/app/nothing.js`);
       assert.equal(response.status, 404);
       await response.body?.cancel();
+    });
+
+    it('should serve source maps outside production', async () => {
+      const module = await (await fetch(`${origin}/dashboard/app/main.js`)).text();
+      assert.match(module, /sourceMappingURL=main\.js\.map/);
+      const map = await fetch(`${origin}/dashboard/app/main.js.map`);
+      assert.equal(map.status, 200);
+      await map.body?.cancel();
+    });
+  });
+
+  describe(`dashboard serving in production (${target.name})`, () => {
+    let t: TestServer;
+    let origin: string;
+    before(async () => {
+      t = await bootServer(target, 'dashboard-production', { env: PRODUCTION });
+      origin = new URL(t.server.url).origin;
+    });
+    after(() => t.close());
+
+    it('should serve every module without naming a source map, and no map', async () => {
+      const modules = readdirSync(CLIENT_DIR).filter((f) => f.endsWith('.js'));
+      assert.ok(modules.includes('main.js'), modules.join());
+      for (const name of modules) {
+        // The maps exist in the build: the server is what must not hand them out.
+        assert.ok(existsSync(new URL(`${name}.map`, CLIENT_DIR)), `${name}.map is built`);
+        const response = await fetch(`${origin}/dashboard/app/${name}`);
+        assert.equal(response.status, 200, name);
+        assert.match(response.headers.get('content-type') ?? '', /^text\/javascript/, name);
+        const source = await response.text();
+        assert.ok(source.length > 0, name);
+        assert.doesNotMatch(source, /sourceMappingURL/, name);
+        for (const path of [`${name}.map`, `${name}.map?x=1`, `${name}%2Emap`, `${name}.MAP`]) {
+          const map = await fetch(`${origin}/dashboard/app/${path}`);
+          assert.equal(map.status, 404, path);
+          await map.body?.cancel();
+        }
+      }
+      const missing = await fetch(`${origin}/dashboard/app/nothing.js`);
+      assert.equal(missing.status, 404);
+      await missing.body?.cancel();
     });
   });
 }

@@ -3,6 +3,8 @@ import { badInput, notFound } from '../../errors.js';
 import { inFreshScope, live, SKIP, subscribeThenAuthorize } from '../../live.js';
 import type { User } from '../accounts/index.js';
 import type { ChatLoaders } from './chat.loaders.js';
+import { blockFacts } from './block.lookup.js';
+import { mayReach } from './chat.policy.js';
 import { ChatReader } from './chat.reader.js';
 import { messageFromSnapshot, userFromSnapshot } from './chat.snapshots.js';
 import { CHAT_EVENTS, CHAT_INBOX, type ChatEventPayload } from './chat.topics.js';
@@ -87,11 +89,28 @@ export class ChatLiveService extends ChatReader {
     return live(actor, events, (e) => this.toValue(actor, viewer, e));
   }
 
+  /**
+   * Whether `fromId` reaches `toId` (`mayReach`), one of them the viewer: typing and read
+   * receipts reach the viewer from their author; watching presence is the viewer reaching
+   * its user. Read per event: a block made meanwhile counts at once.
+   */
+  private async reaches(actor: ChatLiveActor, fromId: string, toId: string): Promise<boolean> {
+    if (fromId === toId) return true;
+    const other = fromId === actor.viewer.id ? toId : fromId;
+    return mayReach(await blockFacts(actor.em, actor.viewer.id, [other]), fromId, toId);
+  }
+
   private async toValue(
     actor: ChatLiveActor,
     viewer: User,
     e: Exclude<ChatEventPayload, { type: 'left' }>,
-  ): Promise<ChatEventValue> {
+  ): Promise<ChatEventValue | typeof SKIP> {
+    if (
+      (e.type === 'typing' || e.type === 'read') &&
+      !(await this.reaches(actor, e.user.id, viewer.id))
+    )
+      return SKIP;
+    if (e.type === 'presence' && !(await this.reaches(actor, viewer.id, e.user.id))) return SKIP;
     const prime = (id: string, counts: Parameters<ChatLoaders['reactions']['prime']>[1]) =>
       actor.loaders.chat.reactions.prime(id, counts);
     switch (e.type) {

@@ -1,6 +1,8 @@
 import DataLoader from 'dataloader';
 import type { Em } from '../../infra/db.js';
 import type { User } from '../accounts/index.js';
+import { blockFacts } from './block.lookup.js';
+import { mayReach } from './chat.policy.js';
 import { ConversationMember } from './conversation-member.entity.js';
 import type { Conversation } from './conversation.entity.js';
 import { Message } from './message.entity.js';
@@ -17,9 +19,18 @@ export function createChatLoaders(
   presence: { online(userIds: readonly string[]): Promise<Set<string>> },
 ) {
   return {
-    /** Whether each user holds a graphql-ws connection on any process. */
+    /**
+     * Whether each user holds a graphql-ws connection on any process; false for a user who
+     * blocked the viewer (watching presence is reaching them: `mayReach`). The blocks are
+     * read only when someone is online.
+     */
     online: new DataLoader<string, boolean>(async (userIds) => {
-      const online = await presence.online(userIds);
+      const online = new Set(await presence.online(userIds));
+      const others = [...online].filter((id) => id !== viewer?.id);
+      if (viewer && others.length) {
+        const facts = await blockFacts(em, viewer.id, others);
+        for (const id of others) if (!mayReach(facts, viewer.id, id)) online.delete(id);
+      }
       return userIds.map((id) => online.has(id));
     }),
 

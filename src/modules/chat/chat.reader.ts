@@ -14,12 +14,13 @@ import {
 import type { PubSub } from '../../infra/pubsub.js';
 import type { RateLimiter } from '../../infra/rate-limit.js';
 import { isId, type Actor, type SignedInActor, type User } from '../accounts/index.js';
-import { Block } from './block.entity.js';
 import type { MessageCipher } from './chat.crypto.js';
 import { ChatReason } from './chat.errors.js';
 import { ChatPublisher } from './chat.publisher.js';
+import { blockFacts } from './block.lookup.js';
+import { mayReach } from './chat.policy.js';
 import { CHAT_LIMITS, messageCursor, parseMessageCursor } from './chat.validation.js';
-import { Conversation } from './conversation.entity.js';
+import { Conversation, ConversationKind } from './conversation.entity.js';
 import { ConversationMember } from './conversation-member.entity.js';
 import { Message } from './message.entity.js';
 
@@ -149,11 +150,28 @@ export class ChatReader {
     }
   }
 
-  /** FORBIDDEN (BLOCKED) when `blockerId` has blocked the viewer: they accept nothing from them. */
-  protected async refuseIfBlocked(actor: SignedInActor, blockerId: string): Promise<void> {
-    if (await actor.em.count(Block, { blocker: blockerId, blocked: actor.viewer.id })) {
+  /**
+   * FORBIDDEN (BLOCKED) unless the viewer may reach every user of `userIds` (`mayReach`:
+   * none of them has blocked the viewer). One statement.
+   */
+  protected async refuseIfBlocked(actor: SignedInActor, userIds: readonly string[]) {
+    const viewerId = actor.viewer.id;
+    const facts = await blockFacts(actor.em, viewerId, userIds);
+    if (!userIds.every((id) => mayReach(facts, viewerId, id))) {
       throw forbidden('This user does not accept your messages', ChatReason.BLOCKED);
     }
+  }
+
+  /**
+   * In a DIRECT conversation, FORBIDDEN (BLOCKED) when the other member has blocked the
+   * viewer: writing, editing, reacting, typing and read receipts all reach them. A group is
+   * shared with others and stays open (nobody can be added to one by someone they blocked).
+   */
+  protected async refuseIfBlockedIn(actor: SignedInActor, conversation: Conversation) {
+    if (conversation.kind !== ConversationKind.DIRECT) return;
+    const viewerId = actor.viewer.id;
+    const other = conversation.directKey!.split(':').find((id) => id !== viewerId)!;
+    await this.refuseIfBlocked(actor, [other]);
   }
 
   /** The conversation of an active member; NOT_FOUND for everyone else. */

@@ -26,6 +26,11 @@ export class ConversationService extends ChatReader {
     if (others.length + 1 > CHAT_LIMITS.groupMembers) {
       throw badInput('memberIds', `a group has at most ${CHAT_LIMITS.groupMembers} members`);
     }
+    // Nobody is put in a group by someone they blocked.
+    await this.refuseIfBlocked(
+      actor,
+      others.map((u) => u.id),
+    );
     return commit(actor, async (tx) => {
       const conversation = tx.create(Conversation, { kind: ConversationKind.GROUP, title });
       for (const user of [viewer, ...others]) {
@@ -57,6 +62,7 @@ export class ConversationService extends ChatReader {
     return commit(actor, async (tx, committed) => {
       // Read on the clean fork: lastSeq as committed now, not as the request first saw it.
       const conversation = await this.member({ ...actor, em: tx }, id);
+      await this.refuseIfBlockedIn({ ...actor, em: tx }, conversation);
       const seq = parseMessageCursor(cursor, 'cursor');
       if (seq > conversation.lastSeq) {
         throw badInput('cursor', 'is not a message cursor of this conversation');
@@ -107,6 +113,7 @@ export class ConversationService extends ChatReader {
   async setTyping(actor: SignedInActor, id: string, typing: boolean): Promise<boolean> {
     const viewer = actor.viewer;
     const conversation = await this.member(actor, id);
+    await this.refuseIfBlockedIn(actor, conversation);
     const key = `${conversation.id}:${viewer.id}`;
     clearTimeout(this.typingTimers.get(key));
     this.typingTimers.delete(key);
@@ -133,7 +140,7 @@ export class ConversationService extends ChatReader {
   // ------------------------------------------------------------------ helpers
 
   private async direct(actor: SignedInActor, viewer: User, other: User): Promise<Conversation> {
-    await this.refuseIfBlocked(actor, other.id);
+    await this.refuseIfBlocked(actor, [other.id]);
     const directKey = directKeyOf(viewer.id, other.id);
     let conversation = await actor.em.findOne(Conversation, { directKey });
     if (!conversation) {

@@ -13,7 +13,7 @@ import {
   validateEmoji,
   validateMessageBody,
 } from './chat.validation.js';
-import { Conversation, ConversationKind } from './conversation.entity.js';
+import { Conversation } from './conversation.entity.js';
 import { ConversationMember } from './conversation-member.entity.js';
 import { Message } from './message.entity.js';
 import { Reaction } from './reaction.entity.js';
@@ -32,7 +32,7 @@ export class MessageService extends ChatReader {
     const body = validateMessageBody(input.body);
     const clientMessageId = validateClientMessageId(input.clientMessageId);
     const conversation = await this.member(actor, input.conversationId);
-    await this.checkNotBlocked(actor, conversation);
+    await this.refuseIfBlockedIn(actor, conversation);
     if (clientMessageId) {
       const sent = await this.resent(actor, conversation, viewer, clientMessageId);
       if (sent) return sent;
@@ -88,6 +88,7 @@ export class MessageService extends ChatReader {
     const body = validateMessageBody(rawBody);
     return commit(actor, async (tx, committed) => {
       const message = await this.visibleMessage({ ...actor, em: tx }, id);
+      await this.refuseIfBlockedIn({ ...actor, em: tx }, await message.conversation.loadOrFail());
       if (!canEditMessage(actor.viewer, facts(message)))
         throw forbidden('Only the author may edit a message', ChatReason.NOT_MESSAGE_AUTHOR);
       if (message.deletedAt)
@@ -130,6 +131,7 @@ export class MessageService extends ChatReader {
     const emoji = validateEmoji(rawEmoji);
     return commit(actor, async (tx, committed) => {
       const message = await this.visibleMessage({ ...actor, em: tx }, id);
+      await this.refuseIfBlockedIn({ ...actor, em: tx }, await message.conversation.loadOrFail());
       if (message.deletedAt)
         throw conflict(
           'messageId',
@@ -162,16 +164,6 @@ export class MessageService extends ChatReader {
   }
 
   // ------------------------------------------------------------------ helpers
-
-  /** In a DIRECT conversation, someone the other member blocked may not write. */
-  private async checkNotBlocked(actor: SignedInActor, conversation: Conversation) {
-    if (conversation.kind !== ConversationKind.DIRECT) return;
-    const viewerId = actor.viewer.id;
-    await this.refuseIfBlocked(
-      actor,
-      conversation.directKey!.split(':').find((id) => id !== viewerId)!,
-    );
-  }
 
   private resent(actor: Actor, conversation: Conversation, viewer: User, clientMessageId: string) {
     return actor.em.findOne(Message, {
