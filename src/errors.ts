@@ -25,6 +25,8 @@ export enum CommonReason {
   /** A string argument holds a NUL or an unpaired UTF-16 surrogate (`infra/input-text.ts`). */
   INVALID_TEXT = 'INVALID_TEXT',
   TOO_MANY_REQUESTS = 'TOO_MANY_REQUESTS',
+  /** A subscription sent over HTTP: graphql-ws serves them. */
+  SUBSCRIPTION_OVER_HTTP = 'SUBSCRIPTION_OVER_HTTP',
   DATABASE_UNAVAILABLE = 'DATABASE_UNAVAILABLE',
   SHUTTING_DOWN = 'SHUTTING_DOWN',
 }
@@ -160,10 +162,7 @@ export function toClientError(
   formatted: GraphQLFormattedError,
   options: { production: boolean; requestId?: string },
 ): GraphQLFormattedError {
-  // Apollo labels every parse and validation error with its own code, a query limit's too.
-  const code = LIMIT_REASONS.has(formatted.extensions?.reason)
-    ? ErrorCode.BadUserInput
-    : formatted.extensions?.code;
+  const code = codeOf(formatted);
   // Suggestions would let anyone map the schema with introspection off.
   const message = options.production
     ? formatted.message.replace(SUGGESTION, '')
@@ -184,12 +183,23 @@ export function toClientError(
   };
 }
 
+/** graphql-js's last variable error once 50 were reported; unlike those, it has no code. */
+const VARIABLE_ERROR_LIMIT = /^Too many errors processing variables/;
+
+/** The code an error leaves with, where graphql-js or Apollo gave it none or their own. */
+function codeOf(error: { message: string; extensions?: Record<string, unknown>; path?: unknown }) {
+  // Apollo labels every parse and validation error with its own code, a query limit's too.
+  if (LIMIT_REASONS.has(error.extensions?.reason)) return ErrorCode.BadUserInput;
+  if (!error.path && VARIABLE_ERROR_LIMIT.test(error.message)) return ErrorCode.BadUserInput;
+  return error.extensions?.code;
+}
+
 /** Logs errors that are not the client's doing (no code, or INTERNAL_SERVER_ERROR). */
 export function reportUnexpected(
   logger: { error(obj: object, msg: string): void },
   error: GraphQLError,
 ): void {
-  const code = error.extensions?.code;
+  const code = codeOf(error);
   if (code === undefined || code === ErrorCode.Internal) {
     logger.error({ err: error.originalError ?? error, path: error.path }, 'unexpected error');
   }

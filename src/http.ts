@@ -11,6 +11,7 @@ import { createContext, type Context, type ContextFactory } from './context.js';
 import { dashboardRouter } from './dashboard/dashboard.routes.js';
 import {
   AppError,
+  CommonReason,
   ErrorCode,
   toClientError,
   reportUnexpected,
@@ -60,6 +61,7 @@ export function createApollo(
     introspection: true,
     plugins: [
       limits.apolloPlugin(),
+      subscriptionsOverWebSocket,
       ApolloServerPluginDrainHttpServer({ httpServer }),
       production
         ? ApolloServerPluginLandingPageDisabled()
@@ -100,6 +102,27 @@ export function createApollo(
     ],
   });
 }
+
+/** graphql-ws serves subscriptions; over HTTP, Apollo would execute one as a query and fail. */
+const subscriptionsOverWebSocket: ApolloServerPlugin<Context> = {
+  async requestDidStart() {
+    return {
+      async didResolveOperation({ operation }) {
+        if (operation?.operation !== 'subscription') return;
+        throw new GraphQLError(
+          'Subscriptions are served over WebSocket (graphql-transport-ws) on this same path',
+          {
+            extensions: {
+              code: ErrorCode.BadUserInput,
+              reason: CommonReason.SUBSCRIPTION_OVER_HTTP,
+              http: { status: 400 },
+            },
+          },
+        );
+      },
+    };
+  },
+};
 
 /**
  * Request ids, /healthz, /readyz, the live dashboard (/dashboard), POST/GET /graphql, and

@@ -35,6 +35,29 @@ for (const target of targets()) {
       assertRequestError(await post(url, { query: missing }), 400, 'BAD_USER_INPUT');
     });
 
+    it('should answer more than 50 bad variable values with BAD_USER_INPUT only', async () => {
+      // graphql-js gives up after 50 and adds an error of its own, with no code.
+      const query = 'mutation($e: [TrackEventInput!]!) { trackEvents(events: $e) { accepted } }';
+      const events = Array.from({ length: 60 }, () => ({ extra: 1 }));
+      const r = await post(url, { query, variables: { e: events } });
+      assert.equal(r.status, 400);
+      assert.ok(r.body.errors!.length > 50);
+      assert.deepEqual(
+        new Set(r.body.errors!.map((e) => e.extensions?.code)),
+        new Set(['BAD_USER_INPUT']),
+      );
+    });
+
+    it('should refuse a subscription over HTTP and point to WebSocket', async () => {
+      const u = await t.user('http_subscriber');
+      for (const auth of [{}, { authorization: `Bearer ${u.token}` }] as Record<string, string>[]) {
+        const r = await post(url, { query: 'subscription { contentPublished { id } }' }, auth);
+        assertRequestError(r, 400, 'BAD_USER_INPUT');
+        assert.equal(r.body.errors![0]!.extensions?.reason, 'SUBSCRIPTION_OVER_HTTP');
+        assert.match(r.body.errors![0]!.message, /WebSocket/);
+      }
+    });
+
     it('should refuse a DateTime variable that is not a real ISO-8601 instant', async () => {
       const u = await t.user('http_dates');
       const { createContent } = await u.client.CreateContent({
