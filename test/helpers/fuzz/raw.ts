@@ -113,11 +113,27 @@ export interface RawWsSession {
 const INIT = JSON.stringify({ type: 'connection_init' });
 const SUB = (id: unknown, payload: unknown) => JSON.stringify({ type: 'subscribe', id, payload });
 
-export function rawWs(tokens: string[]): fc.Arbitrary<RawWsSession> {
+/**
+ * Sessions that start well (the right subprotocol, an init) more often than not, so most
+ * get past the handshake: generated subscribes (`ops`, with reused ids), then protocol
+ * abuse and garbage.
+ */
+export function rawWs(
+  tokens: string[],
+  ops: fc.Arbitrary<{ query: string; variables?: unknown }>,
+): fc.Arbitrary<RawWsSession> {
   const token = fc.constantFrom(...tokens, 'garbage', '');
-  const message = fc.oneof(
+  const subscribe = fc
+    .tuple(fc.constantFrom('1', '2', '3'), ops)
+    .map(([id, { query, variables }]) => SUB(id, { query, variables }));
+  const garbage = fc.oneof(
     nastyString(),
     fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v)),
+    fc.uint8Array({ maxLength: 64 }).map((b) => Buffer.from(b)),
+  );
+  const message = fc.oneof(
+    { weight: 4, arbitrary: subscribe },
+    { weight: 1, arbitrary: garbage },
     fc.constantFrom(
       INIT,
       INIT,
@@ -146,12 +162,15 @@ export function rawWs(tokens: string[]): fc.Arbitrary<RawWsSession> {
       '['.repeat(20_000),
       'x'.repeat(1_100_000),
     ),
-    fc.uint8Array({ maxLength: 64 }).map((b) => Buffer.from(b)),
   );
   const init = fc.oneof(
-    token.map((t) =>
-      JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${t}` } }),
-    ),
+    { weight: 2, arbitrary: fc.constant(INIT) },
+    {
+      weight: 3,
+      arbitrary: token.map((t) =>
+        JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${t}` } }),
+      ),
+    },
     fc
       .oneof(
         fc.jsonValue({ maxDepth: 2 }),
@@ -162,14 +181,12 @@ export function rawWs(tokens: string[]): fc.Arbitrary<RawWsSession> {
   );
   return fc.record({
     protocol: fc.constantFrom<string | undefined>(
-      'graphql-transport-ws',
-      'graphql-transport-ws',
-      'graphql-transport-ws',
+      ...Array<string>(8).fill('graphql-transport-ws'),
       'graphql-ws',
       undefined,
     ),
     messages: fc
-      .tuple(fc.option(init, { freq: 3 }), fc.array(message, { minLength: 1, maxLength: 5 }))
+      .tuple(fc.option(init, { freq: 8 }), fc.array(message, { minLength: 1, maxLength: 6 }))
       .map(([first, rest]) => (first ? [first, ...rest] : rest)),
   });
 }

@@ -64,7 +64,15 @@ export const nastyString = (): fc.Arbitrary<string> =>
 /** Text that a field named `name` accepts when well-formed, or nasty text. */
 export function stringFor(name: string, pool: Pool): fc.Arbitrary<string> {
   const plausible = plausibleString(name, pool);
-  return fc.oneof({ weight: 3, arbitrary: plausible }, { weight: 2, arbitrary: nastyString() });
+  // A valid value with one bad code unit inside gets past every other check of the field.
+  const tainted = fc
+    .tuple(plausible, fc.constantFrom('\u0000', '\uD800', '\uDFFF'), fc.nat())
+    .map(([s, bad, at]) => s.slice(0, at % (s.length + 1)) + bad + s.slice(at % (s.length + 1)));
+  return fc.oneof(
+    { weight: 6, arbitrary: plausible },
+    { weight: 2, arbitrary: tainted },
+    { weight: 3, arbitrary: nastyString() },
+  );
 }
 
 function plausibleString(name: string, pool: Pool): fc.Arbitrary<string> {
