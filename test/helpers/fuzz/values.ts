@@ -164,7 +164,10 @@ function inputObject(
   return fc
     .tuple(
       fc.tuple(...parts),
-      fc.option(fc.tuple(fc.constantFrom('extra', 'id', '__proto__'), intValue()), { freq: 15 }),
+      fc.oneof(
+        { weight: 14, arbitrary: fc.constant(null) },
+        { weight: 1, arbitrary: fc.tuple(fc.constantFrom('extra', 'id', '__proto__'), intValue()) },
+      ),
     )
     .map(([entries, extra]) => {
       const obj: Record<string, Value> = {};

@@ -120,6 +120,7 @@ export async function fuzzRawWs(wsUrl: string, session: RawWsSession, findings: 
   const socket = new WebSocket(wsUrl, session.protocol);
   const closed = deferred<number>();
   const ponged = deferred<void>();
+  const acked = deferred<void>();
   const received: unknown[] = [];
   socket.on('close', (code) => closed.resolve(code));
   socket.on('error', () => undefined); // the close that follows carries the outcome
@@ -132,6 +133,7 @@ export async function fuzzRawWs(wsUrl: string, session: RawWsSession, findings: 
     }
     received.push(m);
     if (m.type === 'pong') ponged.resolve();
+    if (m.type === 'connection_ack') acked.resolve();
     const errors =
       m.type === 'error' ? m.payload : (m.payload as ExecutionResult | undefined)?.errors;
     if (Array.isArray(errors)) {
@@ -154,7 +156,15 @@ export async function fuzzRawWs(wsUrl: string, session: RawWsSession, findings: 
       findings.add('WS raw', 'upgrade', `upgrade answered ${refused}`, request, refused);
     return;
   }
-  for (const m of session.messages) if (socket.readyState === WebSocket.OPEN) socket.send(m);
+  for (const m of session.messages) {
+    if (socket.readyState !== WebSocket.OPEN) break;
+    socket.send(m);
+    // The server acknowledges asynchronously: what follows an init must find the session
+    // open, not be refused (4401) for arriving before the acknowledgement.
+    if (typeof m === 'string' && m.startsWith('{"type":"connection_init"')) {
+      await Promise.race([acked.promise, closed.promise, settle(HANG_MS)]);
+    }
+  }
   if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify({ type: 'ping' }));
   await Promise.race([ponged.promise, closed.promise, settle(HANG_MS)]);
   if (socket.readyState === WebSocket.OPEN) socket.close(1000);
