@@ -122,7 +122,7 @@ export class Findings {
     const lines = [`${this.classes.size} failure class(es); replay with FUZZ_SEED=${this.seed}`];
     for (const [key, e] of this.classes) {
       lines.push(
-        `\n● ${key}  (×${e.count})`,
+        `\n● ${key}  (×${e.count} at ${[...e.where].join(', ')})`,
         `  request:  ${e.request}`,
         `  response: ${e.response}`,
       );
