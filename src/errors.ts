@@ -200,6 +200,9 @@ export function reportUnexpected(
   error: GraphQLError,
 ): void {
   const code = codeOf(error);
+  // graphql-js's own refusals of a request (validation, variables) have neither a path
+  // nor an original error; graphql-ws passes them here.
+  if (code === undefined && !error.path && !error.originalError) return;
   if (code === undefined || code === ErrorCode.Internal) {
     logger.error({ err: error.originalError ?? error, path: error.path }, 'unexpected error');
   }

@@ -13,6 +13,7 @@ import {
   isDatabaseUnavailable,
 } from './infra/db-unavailable.js';
 import type { QueryLimits } from './infra/query-limits.js';
+import { refuseServerOnlyMessages } from './infra/ws-protocol.js';
 
 /** Largest WebSocket message accepted (the same as an HTTP body). */
 export const MAX_WS_PAYLOAD_BYTES = 1024 * 1024;
@@ -49,6 +50,7 @@ export function serveGraphqlWs(
     path: '/graphql',
     maxPayload: MAX_WS_PAYLOAD_BYTES,
   });
+  refuseServerOnlyMessages(wsServer);
   const format = (e: GraphQLError) => {
     if (isDatabaseUnavailable(e)) {
       logger.warn({ code: driverCode(e), path: e.path }, 'database unavailable');

@@ -4,6 +4,7 @@ import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
 import {
   GraphQLError,
+  getOperationAST,
   NoSchemaIntrospectionCustomRule,
   parse,
   specifiedRules,
@@ -96,6 +97,9 @@ export class QueryLimits {
    */
   costError(schema: GraphQLSchema, document: DocumentNode, request: QueryRequest) {
     const { maxCost } = this.settings;
+    // No such operation: execution refuses it (and graphql-query-complexity would crash on
+    // an unnamed operation when a name is asked for).
+    if (!getOperationAST(document, request.operationName ?? undefined)) return undefined;
     const rule = createComplexityRule({
       maximumComplexity: maxCost,
       variables: request.variables ?? {},

@@ -48,6 +48,13 @@ for (const target of targets()) {
       );
     });
 
+    it('should refuse an operation name the document does not have as a client error', async () => {
+      for (const query of ['{ me { id } }', 'query Mine { me { id } }']) {
+        const r = await post(url, { query, operationName: 'Other' });
+        assertRequestError(r, 400, 'OPERATION_RESOLUTION_FAILURE');
+      }
+    });
+
     it('should refuse a subscription over HTTP and point to WebSocket', async () => {
       const u = await t.user('http_subscriber');
       for (const auth of [{}, { authorization: `Bearer ${u.token}` }] as Record<string, string>[]) {
