@@ -187,7 +187,14 @@ async function subscribers(
 }
 
 async function run(backend: Backend) {
-  const env = { ...backend.env, ADMIN_EMAILS: ADMIN, CHAT_RATE_OVERALL: '1000000' };
+  const env = {
+    ...backend.env,
+    ADMIN_EMAILS: ADMIN,
+    CHAT_RATE_OVERALL: '1000000',
+    // 100 subscriptions on each of SUBSCRIBERS / 100 sockets, all from 127.0.0.1.
+    WS_MAX_SUBSCRIPTIONS_PER_CONNECTION: '100',
+    WS_MAX_CONNECTIONS_PER_ADDRESS: '1000000',
+  };
   let server = await startServerProcess(env);
   try {
     const author = await signUp(server.url, 'author');

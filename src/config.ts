@@ -92,6 +92,9 @@ const schema = z
       .enum(['true', 'false'])
       .default('false')
       .transform((v) => v === 'true'),
+    WS_MAX_CONNECTIONS: positiveInt(10_000),
+    WS_MAX_CONNECTIONS_PER_ADDRESS: positiveInt(20),
+    WS_MAX_SUBSCRIPTIONS_PER_CONNECTION: positiveInt(50),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.JWT_SECRET) {
@@ -164,6 +167,12 @@ export interface Config {
   readonly recsPollMs: number;
   readonly migrateOnStart: boolean;
   readonly trustProxy: boolean;
+  /** graphql-ws sockets this process holds at once, in all and per client address. */
+  readonly wsLimits: {
+    connections: number;
+    connectionsPerAddress: number;
+    subscriptionsPerConnection: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -219,5 +228,10 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     recsPollMs: e.RECS_POLL_INTERVAL_MS,
     migrateOnStart: e.MIGRATE_ON_START,
     trustProxy: e.TRUST_PROXY,
+    wsLimits: Object.freeze({
+      connections: e.WS_MAX_CONNECTIONS,
+      connectionsPerAddress: e.WS_MAX_CONNECTIONS_PER_ADDRESS,
+      subscriptionsPerConnection: e.WS_MAX_SUBSCRIPTIONS_PER_CONNECTION,
+    }),
   });
 }

@@ -13,7 +13,6 @@ import { buildServedSchema } from './schema.js';
 import { serveGraphqlWs } from './ws.js';
 
 export { MAX_PAYLOAD_BYTES } from './http.js';
-export { MAX_SUBSCRIPTIONS_PER_CONNECTION } from './ws.js';
 
 export interface StartOptions {
   logger?: Logger;
@@ -89,7 +88,10 @@ export async function startServer(
     httpServer.listen(config.port, config.host, () => resolve());
   });
   // After listen: the WebSocket server would otherwise also report a failed listen, noisily.
-  ws.server = serveGraphqlWs(httpServer, schema, app.contexts, app.connections, production);
+  ws.server = serveGraphqlWs(httpServer, schema, app.contexts, app.connections, production, {
+    limits: config.wsLimits,
+    trustProxy: config.trustProxy,
+  });
   const port = (httpServer.address() as AddressInfo).port;
   const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   const url = `http://${host}:${port}/graphql`;

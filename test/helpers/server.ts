@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { loadConfig, type Config } from '../../src/config.js';
+import type { Logger } from '../../src/infra/logger.js';
 import { startServer, type MarqueeServer } from '../../src/server.js';
 import { createMarqueeClient } from '../../src/sdk/index.js';
 import type { Storage, Target } from './targets.js';
@@ -29,12 +30,13 @@ export const ADMIN_EMAIL = ADMIN_EMAILS[0]!;
 
 /**
  * Boots the real server on a free port against fresh storage from `target`. Pass
- * `storage` to start another server process on the same database and Redis.
+ * `storage` to start another server process on the same database and Redis; `logger` to
+ * read what the server logs.
  */
 export async function bootServer(
   target: Target,
   label: string,
-  options: { env?: Record<string, string>; storage?: Storage } = {},
+  options: { env?: Record<string, string>; storage?: Storage; logger?: Logger } = {},
 ): Promise<TestServer> {
   const storage = options.storage ?? (await target.provision(label));
   const owned = !options.storage;
@@ -49,7 +51,10 @@ export async function bootServer(
     ...options.env,
   });
   const queries: string[] = [];
-  const server = await startServer(config, { onQuery: (q) => queries.push(q) });
+  const server = await startServer(config, {
+    onQuery: (q) => queries.push(q),
+    logger: options.logger,
+  });
   const clients: Client[] = [];
   const client = (token?: string | null) => {
     const c = createMarqueeClient({ url: server.url, token });
