@@ -57,6 +57,9 @@ const serverEnv = {
   SIGNUP_RATE_LIMIT: '1000000',
   // Nothing here is scheduled: no ticks querying the database between fan-outs.
   SCHEDULER_INTERVAL_MS: '86400000',
+  // Every subscriber connects from 127.0.0.1, one socket each.
+  WS_MAX_CONNECTIONS: '1000000',
+  WS_MAX_CONNECTIONS_PER_ADDRESS: '1000000',
 };
 
 interface Variant {

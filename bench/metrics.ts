@@ -196,6 +196,9 @@ async function run(backend: Backend) {
     TRACK_RATE_PER_CLIENT: '1000000000',
     TRACK_RATE_PER_ADDRESS: '1000000000',
     TRACK_PER_CONTENT_PER_ADDRESS: '1000000000',
+    // 100 subscriptions on each of SUBSCRIBERS / 100 sockets, all from 127.0.0.1.
+    WS_MAX_SUBSCRIPTIONS_PER_CONNECTION: '100',
+    WS_MAX_CONNECTIONS_PER_ADDRESS: '1000000',
   };
   let server = await startServerProcess(env);
   try {

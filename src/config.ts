@@ -128,6 +128,9 @@ const schema = z
       .enum(['true', 'false'])
       .transform((v) => v === 'true')
       .optional(),
+    WS_MAX_CONNECTIONS: positiveInt(10_000),
+    WS_MAX_CONNECTIONS_PER_ADDRESS: positiveInt(20),
+    WS_MAX_SUBSCRIPTIONS_PER_CONNECTION: positiveInt(50),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.JWT_SECRET) {
@@ -251,6 +254,12 @@ export interface Config {
     maxCost: number;
     introspection: boolean;
   };
+  /** graphql-ws sockets this process holds at once, in all and per client address. */
+  readonly wsLimits: {
+    connections: number;
+    connectionsPerAddress: number;
+    subscriptionsPerConnection: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -331,6 +340,11 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       maxDirectives: e.QUERY_MAX_DIRECTIVES,
       maxCost: e.QUERY_MAX_COST,
       introspection: e.GRAPHQL_INTROSPECTION ?? e.NODE_ENV !== 'production',
+    }),
+    wsLimits: Object.freeze({
+      connections: e.WS_MAX_CONNECTIONS,
+      connectionsPerAddress: e.WS_MAX_CONNECTIONS_PER_ADDRESS,
+      subscriptionsPerConnection: e.WS_MAX_SUBSCRIPTIONS_PER_CONNECTION,
     }),
   });
 }

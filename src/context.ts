@@ -41,6 +41,22 @@ export interface ContextFactory {
   viewerIdFrom(authorization: unknown): Promise<string | null>;
 }
 
+/**
+ * The account of a verified token's user id (null for none): UNAUTHENTICATED
+ * (ACCOUNT_GONE) when it was deleted since the token was issued. HTTP asks it for every
+ * request (401), graphql-ws at `connection_init` (4403).
+ */
+export async function findViewer(em: Em, viewerId: string | null): Promise<User | null> {
+  if (!viewerId) return null;
+  const viewer = await em.findOne(User, { id: viewerId });
+  if (!viewer)
+    throw unauthenticated(
+      'The account of this token no longer exists',
+      AccountsReason.ACCOUNT_GONE,
+    );
+  return viewer;
+}
+
 const renewers = new WeakMap<object, () => void>();
 
 export async function createContext(
@@ -51,12 +67,7 @@ export async function createContext(
   anonymousId: string | null = null,
 ): Promise<Context> {
   const em = factory.orm.em.fork() as Em;
-  const viewer = viewerId ? await em.findOne(User, { id: viewerId }) : null;
-  if (viewerId && !viewer)
-    throw unauthenticated(
-      'The account of this token no longer exists',
-      AccountsReason.ACCOUNT_GONE,
-    );
+  const viewer = await findViewer(em, viewerId);
   const ctx: Context = {
     viewer,
     em,

@@ -16,7 +16,6 @@ import { buildServedSchema } from './schema.js';
 import { serveGraphqlWs } from './ws.js';
 
 export { MAX_PAYLOAD_BYTES } from './http.js';
-export { MAX_SUBSCRIPTIONS_PER_CONNECTION } from './ws.js';
 
 export interface StartOptions {
   logger?: Logger;
@@ -117,6 +116,7 @@ export async function startServer(
     app.contexts,
     app.connections,
     production,
+    { limits: config.wsLimits, trustProxy: config.trustProxy },
     limits,
     observability.observeWs,
   );

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
-import { WebSocketServer } from 'ws';
-import { createContext, type ContextFactory } from './context.js';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { Config } from './config.js';
+import { createContext, findViewer, type ContextFactory } from './context.js';
 import type { ConnectionHooks } from './feature.js';
 import { CommonReason, toClientError, reportUnexpected } from './errors.js';
 import type { WsObserve } from './observability/index.js';
@@ -14,26 +15,37 @@ import {
 } from './infra/db-unavailable.js';
 import type { QueryLimits } from './infra/query-limits.js';
 import { refuseServerOnlyMessages } from './infra/ws-protocol.js';
+import type { Em } from './infra/db.js';
+import { limitConnections, upgradeAddress } from './infra/connection-limits.js';
+import { peerGoneCode } from './infra/socket-errors.js';
 
 /** Largest WebSocket message accepted (the same as an HTTP body). */
 export const MAX_WS_PAYLOAD_BYTES = 1024 * 1024;
-/** Subscriptions one graphql-ws connection may hold at once. */
-export const MAX_SUBSCRIPTIONS_PER_CONNECTION = 100;
 const KEEPALIVE_MS = 12_000;
 const CONNECTION_INIT_TIMEOUT_MS = 10_000;
 
 interface WsExtra extends Record<PropertyKey, unknown> {
-  request: { socket: { remoteAddress?: string } };
+  request: IncomingMessage;
+  socket: WebSocket;
   viewerId?: string | null;
   /** Set while a signed-in connection counts towards its user's presence. */
   connectionId?: string;
 }
 
+/** How many sockets and subscriptions graphql-ws holds, and how client addresses are read. */
+export interface WsOptions {
+  limits: Config['wsLimits'];
+  /** As HTTP's `trust proxy`: client addresses come from `X-Forwarded-For`. */
+  trustProxy: boolean;
+}
+
 /**
  * graphql-ws on `httpServer`, path `/graphql`. The token travels in
- * `connectionParams.authorization`; a bad one closes the socket with 4403. Each
- * subscription gets its own context, and each of its events its own scope (`src/live.ts`).
- * `dispose()` closes every socket with 1001. `observe` wraps the options (metrics, access log).
+ * `connectionParams.authorization`; a bad one, or one whose account is gone, closes the
+ * socket with 4403. Sockets over `limits` are closed at once (`infra/connection-limits.ts`:
+ * 4503 over the total, 4029 over the per-address count). Each subscription gets its own
+ * context, and each of its events its own scope (`src/live.ts`). `dispose()` closes every
+ * socket with 1001. `observe` wraps the options (metrics, access log).
  */
 export function serveGraphqlWs(
   httpServer: Server,
@@ -41,6 +53,7 @@ export function serveGraphqlWs(
   contexts: ContextFactory,
   hooks: ConnectionHooks,
   production: boolean,
+  { limits: sockets, trustProxy }: WsOptions,
   limits: QueryLimits,
   observe: WsObserve = (options) => options,
 ) {
@@ -51,12 +64,17 @@ export function serveGraphqlWs(
     maxPayload: MAX_WS_PAYLOAD_BYTES,
   });
   refuseServerOnlyMessages(wsServer);
+  const addressOf = (req: IncomingMessage) => upgradeAddress(req, trustProxy);
+  limitConnections(wsServer, sockets, addressOf);
   const format = (e: GraphQLError) => {
     if (isDatabaseUnavailable(e)) {
       logger.warn({ code: driverCode(e), path: e.path }, 'database unavailable');
       return asDatabaseUnavailable(e.toJSON());
     }
-    reportUnexpected(logger, e);
+    // A send to a client that has gone (its stream ends with this error): nothing to report.
+    const gone = peerGoneCode(e);
+    if (gone) logger.debug({ code: gone }, 'a graphql-ws client went away during a send');
+    else reportUnexpected(logger, e);
     return toClientError(e.toJSON(), { production });
   };
   const server = useServer<Record<string, unknown> | undefined, WsExtra>(
@@ -64,8 +82,13 @@ export function serveGraphqlWs(
       schema,
       connectionInitWaitTimeout: CONNECTION_INIT_TIMEOUT_MS,
       onConnect: async (ctx) => {
+        // Refused by the connection limits: closing already, with its own code.
+        if (ctx.extra.socket.readyState !== ctx.extra.socket.OPEN) return false;
         try {
           ctx.extra.viewerId = await contexts.viewerIdFrom(ctx.connectionParams?.authorization);
+          // As HTTP answers 401: a token whose account was deleted is refused now, not at
+          // the first subscription.
+          await findViewer(contexts.orm.em.fork() as Em, ctx.extra.viewerId);
         } catch {
           return false; // graphql-ws closes with 4403 Forbidden
         }
@@ -86,7 +109,7 @@ export function serveGraphqlWs(
           contexts,
           ctx.extra.viewerId ?? null,
           randomUUID(),
-          ctx.extra.request.socket.remoteAddress ?? 'unknown',
+          addressOf(ctx.extra.request),
           typeof ctx.connectionParams?.anonymousId === 'string'
             ? ctx.connectionParams.anonymousId
             : null,
@@ -95,10 +118,10 @@ export function serveGraphqlWs(
         // graphql-ws's own registry, which already holds this subscription. It forgets one
         // the moment the client's `complete` arrives; `onComplete` runs only after the stream
         // has wound down, so a client subscribing again at once would still find no slot.
-        if (Object.keys(ctx.subscriptions).length > MAX_SUBSCRIPTIONS_PER_CONNECTION) {
+        if (Object.keys(ctx.subscriptions).length > sockets.subscriptionsPerConnection) {
           return [
             new GraphQLError(
-              `At most ${MAX_SUBSCRIPTIONS_PER_CONNECTION} subscriptions per connection`,
+              `At most ${sockets.subscriptionsPerConnection} subscriptions per connection`,
               { extensions: { code: 'RATE_LIMITED', reason: CommonReason.TOO_MANY_REQUESTS } },
             ),
           ];

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { Redis } from 'ioredis';
 import { SignJWT } from 'jose';
 import { CONTENT_ACTIVITY, CONTENT_PUBLISHED } from '../../src/modules/content/index.js';
-import { MAX_SUBSCRIPTIONS_PER_CONNECTION as MAX } from '../../src/server.js';
+import { loadConfig } from '../../src/config.js';
 import { bootServer, type TestServer } from '../helpers/server.js';
 import { expectCode } from '../helpers/errors.js';
 import { draftTitled as draft, publishedTitled as published } from '../helpers/content.js';
@@ -17,6 +17,8 @@ import { waitForSubscribers, waitForSubscribersAtMost } from '../helpers/subscri
 const COMMENTS = `subscription ($id: ID!) {
   commentAdded(contentId: $id) { id body author { id } }
 }`;
+/** The default of WS_MAX_SUBSCRIPTIONS_PER_CONNECTION, which these servers run with. */
+const MAX = loadConfig({}).wsLimits.subscriptionsPerConnection;
 /** A stream that hangs instead of delivering or ending fails the test instead of the run. */
 const guard = { timeout: 30_000 };
 

@@ -34,6 +34,8 @@ export class TokenService {
       const { payload } = await jwtVerify(token, this.key, {
         issuer: ISSUER,
         algorithms: ['HS256'],
+        // jose checks `exp` only when present: a token without one would never expire.
+        requiredClaims: ['exp'],
       });
       if (!payload.sub) throw unauthenticated('Invalid token', AccountsReason.TOKEN_INVALID);
       return payload.sub;
