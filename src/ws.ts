@@ -67,14 +67,18 @@ export function serveGraphqlWs(
   const addressOf = (req: IncomingMessage) => upgradeAddress(req, trustProxy);
   limitConnections(wsServer, sockets, addressOf);
   const format = (e: GraphQLError) => {
-    if (isDatabaseUnavailable(e)) {
+    // A send to a client that has gone (its stream ends with this error, outside any
+    // field: no path): nothing to report. Asked first, or a reset socket (ECONNRESET) would
+    // read as a database outage; a resolver's reset database connection has a path.
+    const gone = e.path ? undefined : peerGoneCode(e);
+    if (gone) {
+      logger.debug({ code: gone }, 'a graphql-ws client went away during a send');
+    } else if (isDatabaseUnavailable(e)) {
       logger.warn({ code: driverCode(e), path: e.path }, 'database unavailable');
       return asDatabaseUnavailable(e.toJSON());
+    } else {
+      reportUnexpected(logger, e);
     }
-    // A send to a client that has gone (its stream ends with this error): nothing to report.
-    const gone = peerGoneCode(e);
-    if (gone) logger.debug({ code: gone }, 'a graphql-ws client went away during a send');
-    else reportUnexpected(logger, e);
     return toClientError(e.toJSON(), { production });
   };
   const server = useServer<Record<string, unknown> | undefined, WsExtra>(

@@ -30,6 +30,7 @@ export const PER_ADDRESS_LIMITS = {
   SIGNUP_RATE_LIMIT: '100000',
   TRACK_RATE_PER_ADDRESS: '10000000',
   TRACK_PER_CONTENT_PER_ADDRESS: '100000',
+  WS_MAX_CONNECTIONS_PER_ADDRESS: '100000',
 };
 /** Emails that sign up as admins (ADMIN_EMAILS); each can be used once per server. */
 export const ADMIN_EMAILS = ['admin@marquee.test', 'admin2@marquee.test', 'admin3@marquee.test'];
