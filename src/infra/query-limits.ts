@@ -15,18 +15,12 @@ import {
   type ValidationRule,
 } from 'graphql';
 import { createComplexityRule } from 'graphql-query-complexity';
+import type { Config } from '../config.js';
 import { ErrorCode, LimitReason } from '../errors.js';
 import { pageCostEstimator } from './query-cost.js';
 
 /** What one operation may ask for (`src/config.ts`: QUERY_MAX_*, GRAPHQL_INTROSPECTION). */
-export interface QueryLimitSettings {
-  maxDepth: number;
-  maxAliases: number;
-  maxTokens: number;
-  maxDirectives: number;
-  maxCost: number;
-  introspection: boolean;
-}
+export type QueryLimitSettings = Config['queryLimits'];
 
 /** A request as both transports receive it. */
 export interface QueryRequest {
