@@ -3,14 +3,13 @@ import { CommonReason, serviceUnavailable, UNAVAILABLE_RETRY_AFTER_SECONDS } fro
 
 /**
  * The first phase of a graceful stop. Once `begin()` has run the server still listens, but
- * answers every new request but /healthz (the process is alive) — /readyz and a WebSocket
- * upgrade included, once the WebSocket server has let go of upgrades — with 503, `Retry-After` and `Connection: close`, so that a
- * load balancer sees it leave and a client with a kept-alive connection is told to go
- * elsewhere instead of finding its socket reset. Requests already under way are not
- * touched: they finish.
+ * answers every new request but /healthz (the process is alive) with 503, `Retry-After` and
+ * `Connection: close`: /readyz too, and WebSocket upgrades once the WebSocket server has let
+ * go of them. A load balancer sees the server leave, and a client on a kept-alive connection
+ * is told to go elsewhere instead of finding its socket reset. Requests already under way
+ * are not touched: they finish.
  */
 export interface Drain {
-  readonly draining: boolean;
   begin(): void;
   /** Mount first: it must see requests before any route does. */
   readonly middleware: RequestHandler;
@@ -24,9 +23,6 @@ export function createDrain(): Drain {
   );
   const body = { errors: [{ message: refusal.message, extensions: refusal.extensions }] };
   return {
-    get draining() {
-      return draining;
-    },
     begin() {
       draining = true;
     },

@@ -14,7 +14,6 @@ import {
   CommonReason,
   ErrorCode,
   toClientError,
-  reportUnexpected,
   UNAVAILABLE_RETRY_AFTER_SECONDS,
 } from './errors.js';
 import {
@@ -22,6 +21,7 @@ import {
   databaseUnavailable,
   driverCode,
   isDatabaseUnavailable,
+  reportRequestError,
 } from './infra/db-unavailable.js';
 import type { Logger } from './infra/logger.js';
 import type { QueryLimits } from './infra/query-limits.js';
@@ -75,11 +75,7 @@ export function createApollo(
         async requestDidStart() {
           return {
             async didEncounterErrors({ errors, contextValue }) {
-              const log = contextValue?.logger ?? logger;
-              for (const e of errors) {
-                if (!isDatabaseUnavailable(e)) reportUnexpected(log, e);
-                else log.warn({ code: driverCode(e), path: e.path }, 'database unavailable');
-              }
+              for (const e of errors) reportRequestError(contextValue?.logger ?? logger, e);
             },
             async willSendResponse({ response, contextValue }) {
               const body = response.body;

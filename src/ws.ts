@@ -6,12 +6,12 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { Config } from './config.js';
 import { createContext, findViewer, type ContextFactory } from './context.js';
 import type { ConnectionHooks } from './feature.js';
-import { CommonReason, toClientError, reportUnexpected } from './errors.js';
+import { CommonReason, toClientError } from './errors.js';
 import type { WsObserve } from './observability/index.js';
 import {
   asDatabaseUnavailable,
-  driverCode,
   isDatabaseUnavailable,
+  reportRequestError,
 } from './infra/db-unavailable.js';
 import type { QueryLimits } from './infra/query-limits.js';
 import { refuseServerOnlyMessages } from './infra/ws-protocol.js';
@@ -73,11 +73,9 @@ export function serveGraphqlWs(
     const gone = e.path ? undefined : peerGoneCode(e);
     if (gone) {
       logger.debug({ code: gone }, 'a graphql-ws client went away during a send');
-    } else if (isDatabaseUnavailable(e)) {
-      logger.warn({ code: driverCode(e), path: e.path }, 'database unavailable');
-      return asDatabaseUnavailable(e.toJSON());
     } else {
-      reportUnexpected(logger, e);
+      reportRequestError(logger, e);
+      if (isDatabaseUnavailable(e)) return asDatabaseUnavailable(e.toJSON());
     }
     return toClientError(e.toJSON(), { production });
   };

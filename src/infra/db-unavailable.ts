@@ -1,5 +1,6 @@
-import type { GraphQLFormattedError } from 'graphql';
-import { CommonReason, serviceUnavailable } from '../errors.js';
+import type { GraphQLError, GraphQLFormattedError } from 'graphql';
+import { CommonReason, reportUnexpected, serviceUnavailable } from '../errors.js';
+import type { Logger } from './logger.js';
 
 /**
  * Driver and pool failures that mean "the database cannot be reached now", as opposed to a
@@ -77,4 +78,16 @@ export function asDatabaseUnavailable(formatted: GraphQLFormattedError): GraphQL
     ...(formatted.path ? { path: formatted.path } : {}),
     extensions: e.extensions,
   };
+}
+
+/**
+ * Logs an error of a request: an unreachable database as a warning with its driver code (an
+ * outage, not a bug, and never the statement), anything else as `reportUnexpected` does.
+ */
+export function reportRequestError(logger: Logger, error: GraphQLError): void {
+  if (isDatabaseUnavailable(error)) {
+    logger.warn({ code: driverCode(error), path: error.path }, 'database unavailable');
+  } else {
+    reportUnexpected(logger, error);
+  }
 }
