@@ -2,6 +2,7 @@ import type { ContainerType } from 'type-graphql';
 import type { ContextFactory, Loaders } from './context.js';
 import type { Built, ConnectionHooks, Feature, Infra, Task } from './feature.js';
 import type { Redis } from 'ioredis';
+import type { Express } from 'express';
 import type { Config } from './config.js';
 import { ActivityBus } from './infra/activity.js';
 import { dbKind, type Em, type Orm } from './infra/db.js';
@@ -26,6 +27,8 @@ export interface App {
   /** Every feature's background tasks, in list order. */
   tasks: Task[];
   connections: ConnectionHooks;
+  /** Mounts every feature's HTTP routes. */
+  routes(app: Express): void;
 }
 
 export function assemble(features: readonly Feature[], infra: Infra, orm: Orm): App {
@@ -68,6 +71,9 @@ export function assemble(features: readonly Feature[], infra: Infra, orm: Orm): 
   const { tokens } = use(accounts);
   return {
     use,
+    routes(app) {
+      for (const p of parts) p.routes?.(app);
+    },
     container,
     tasks: parts.flatMap((p) => p.tasks ?? []),
     contexts: {
@@ -103,6 +109,7 @@ export function createInfra(
   logger: Logger,
   orm: Orm,
   connections: () => number = () => 0,
+  address: () => string | null = () => null,
 ): Infra & { close(): Promise<void> } {
   let redis: Redis | undefined;
   let pubsub: PubSub;
@@ -128,6 +135,7 @@ export function createInfra(
     activity: new ActivityBus(),
     fork: () => orm.em.fork() as Em,
     connections,
+    baseUrl: () => config.billing.publicUrl ?? address() ?? `http://localhost:${config.port}`,
     async close() {
       await pubsub.close();
       // quit() fails while Redis is unreachable, and the connection would go on

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { billingConfig, billingEnv, billingIssues, type BillingConfig } from './config-billing.js';
 
 const DEV_JWT_SECRET = 'marquee-development-secret-do-not-use-in-production';
 /** Public, so development only: a warning is logged, and production refuses to start. */
@@ -131,8 +132,12 @@ const schema = z
     WS_MAX_CONNECTIONS: positiveInt(10_000),
     WS_MAX_CONNECTIONS_PER_ADDRESS: positiveInt(20),
     WS_MAX_SUBSCRIPTIONS_PER_CONNECTION: positiveInt(50),
+    ...billingEnv,
   })
   .superRefine((env, ctx) => {
+    for (const [path, message] of billingIssues(env)) {
+      ctx.addIssue({ code: 'custom', path: [path], message });
+    }
     if (env.NODE_ENV === 'production' && !env.JWT_SECRET) {
       ctx.addIssue({
         code: 'custom',
@@ -260,6 +265,8 @@ export interface Config {
     connectionsPerAddress: number;
     subscriptionsPerConnection: number;
   };
+  /** Memberships: the billing provider and the access grace (`config-billing.ts`). */
+  readonly billing: BillingConfig;
 }
 
 export class ConfigError extends Error {
@@ -346,5 +353,6 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       connectionsPerAddress: e.WS_MAX_CONNECTIONS_PER_ADDRESS,
       subscriptionsPerConnection: e.WS_MAX_SUBSCRIPTIONS_PER_CONNECTION,
     }),
+    billing: billingConfig(e),
   });
 }

@@ -1,4 +1,5 @@
 import type { EntityClass } from '@mikro-orm/core';
+import type { Express } from 'express';
 import type { Redis } from 'ioredis';
 import type { Config } from './config.js';
 import type { Loaders } from './context.js';
@@ -25,6 +26,11 @@ export interface Infra {
   fork(): Em;
   /** Open graphql-ws connections on this process (0 until the server listens). */
   connections(): number;
+  /**
+   * The server's public base URL, without a trailing slash: PUBLIC_URL, or this process's
+   * own address once it listens (links the server hands out: checkout return pages).
+   */
+  baseUrl(): string;
 }
 
 /** Background work of a feature: started in list order once the server listens, stopped in reverse. */
@@ -50,6 +56,8 @@ export interface Built<S> {
   loaders?: (em: Em, viewer: User | null) => Partial<Loaders>;
   tasks?: Task[];
   connections?: ConnectionHooks;
+  /** Plain HTTP routes of the feature (webhooks), mounted beside `/graphql`. */
+  routes?: (app: Express) => void;
 }
 
 /** Another feature's public services, by its descriptor; only features listed earlier are built. */

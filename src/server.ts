@@ -73,7 +73,14 @@ export async function startServer(
   }
 
   const ws: { server?: ReturnType<typeof serveGraphqlWs> } = {};
-  const infra = createInfra(config, logger, orm, () => ws.server?.connections() ?? 0);
+  let ownUrl: string | null = null;
+  const infra = createInfra(
+    config,
+    logger,
+    orm,
+    () => ws.server?.connections() ?? 0,
+    () => ownUrl,
+  );
   const app = assemble(features, infra, orm);
   const schema = await buildServedSchema(infra.pubsub, app.container, (err) =>
     logger.error({ err }, 'unexpected error in a resolver'),
@@ -104,6 +111,7 @@ export async function startServer(
     database: await probe(() => orm.em.getConnection().execute('select 1')),
     redis: redis ? await probe(() => redis.ping()) : 'not configured',
   }));
+  app.routes(http);
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
@@ -122,7 +130,8 @@ export async function startServer(
   );
   const port = (httpServer.address() as AddressInfo).port;
   const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
-  const url = `http://${host}:${port}/graphql`;
+  ownUrl = `http://${host}:${port}`;
+  const url = `${ownUrl}/graphql`;
 
   const started: Task[] = [];
   let closing: Promise<void> | undefined;

@@ -5,6 +5,8 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 export type Incremental<T> =
   T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { DocumentNode } from 'graphql';
+export type BillingInterval = 'MONTH' | 'YEAR';
+
 /** Every field narrows the result; status other than PUBLISHED only returns the viewer's own content (moderators and admins see all). */
 export type ContentFilter = {
   authorId?: string | number | null | undefined;
@@ -28,8 +30,23 @@ export type CreateContentInput = {
   media?: Array<MediaAssetInput> | null | undefined;
   /** Trimmed, lower-cased and de-duplicated; at most 10 of at most 40 characters. */
   tags?: Array<string> | null | undefined;
+  /** Required (non-empty, the author's own tiers) when visibility is TIERS. */
+  tierIds?: Array<string | number> | null | undefined;
   /** 1 to 200 characters. */
   title: string;
+  visibility?: Visibility | null | undefined;
+};
+
+export type CreateTierInput = {
+  /** Up to 2 000 characters. */
+  description?: string | null | undefined;
+  interval?: BillingInterval | null | undefined;
+  /** 1 to 80 characters. */
+  name: string;
+  /** At most 10 of at most 120 characters. */
+  perks?: Array<string> | null | undefined;
+  /** Zero for a free tier. It never changes. */
+  price: MoneyInput;
 };
 
 export type EventType = 'SHARE' | 'VIEW' | 'WATCH';
@@ -52,9 +69,27 @@ export type MediaAssetInput = {
   width?: number | null | undefined;
 };
 
+export type MembershipStatus =
+  | 'ACTIVE'
+  /** Cancelled; access continues until currentPeriodEnd. */
+  | 'CANCELED'
+  /** No access. */
+  | 'EXPIRED'
+  /** A renewal payment failed; access continues until currentPeriodEnd. */
+  | 'PAST_DUE'
+  /** Waiting for the billing provider to confirm the first payment; no access yet. */
+  | 'PENDING';
+
 export type MetricName = 'COMMENTS' | 'LIKES' | 'SHARES' | 'VIEWS' | 'WATCH_SECONDS';
 
 export type MetricWindow = 'LAST_5_MINUTES' | 'LAST_24_HOURS' | 'LAST_HOUR' | 'LAST_MINUTE';
+
+export type MoneyInput = {
+  /** Whole minor units (cents for USD), 0 to 100 000 000. */
+  amountMinor: number;
+  /** ISO 4217, upper case, e.g. USD, EUR, JPY. */
+  currency: string;
+};
 
 export type RecommendationReason =
   /** Users who engaged with what the viewer engaged with also engaged with this. */
@@ -102,7 +137,10 @@ export type UpdateContentInput = {
   body?: string | null | undefined;
   media?: Array<MediaAssetInput> | null | undefined;
   tags?: Array<string> | null | undefined;
+  /** Replaces the tiers (visibility TIERS); keeps them when omitted. */
+  tierIds?: Array<string | number> | null | undefined;
   title?: string | null | undefined;
+  visibility?: Visibility | null | undefined;
 };
 
 export type UpdateProfileInput = {
@@ -112,6 +150,21 @@ export type UpdateProfileInput = {
   bio?: string | null | undefined;
   displayName?: string | null | undefined;
 };
+
+export type UpdateTierInput = {
+  description?: string | null | undefined;
+  name?: string | null | undefined;
+  perks?: Array<string> | null | undefined;
+};
+
+export type Visibility =
+  /** Members of any of the author's tiers, free ones included. */
+  | 'MEMBERS'
+  | 'PUBLIC'
+  /** Any signed-in user. */
+  | 'SIGNED_IN'
+  /** Members of the tiers listed in `tiers`. */
+  | 'TIERS';
 
 export type UserFieldsFragment = {
   id: string;
@@ -237,6 +290,9 @@ export type UserContentsQuery = {
           watchSeconds: number;
           commentCount: number;
           viewerHasLiked: boolean;
+          visibility: Visibility;
+          viewerHasAccess: boolean;
+          preview: string;
           media: Array<{
             url: string;
             mimeType: string;
@@ -883,6 +939,9 @@ export type ContentFieldsFragment = {
   watchSeconds: number;
   commentCount: number;
   viewerHasLiked: boolean;
+  visibility: Visibility;
+  viewerHasAccess: boolean;
+  preview: string;
   media: Array<{
     url: string;
     mimeType: string;
@@ -935,6 +994,9 @@ export type ContentPageFragment = {
       watchSeconds: number;
       commentCount: number;
       viewerHasLiked: boolean;
+      visibility: Visibility;
+      viewerHasAccess: boolean;
+      preview: string;
       media: Array<{
         url: string;
         mimeType: string;
@@ -993,6 +1055,9 @@ export type ContentQuery = {
     watchSeconds: number;
     commentCount: number;
     viewerHasLiked: boolean;
+    visibility: Visibility;
+    viewerHasAccess: boolean;
+    preview: string;
     media: Array<{
       url: string;
       mimeType: string;
@@ -1047,6 +1112,9 @@ export type ContentsQuery = {
         watchSeconds: number;
         commentCount: number;
         viewerHasLiked: boolean;
+        visibility: Visibility;
+        viewerHasAccess: boolean;
+        preview: string;
         media: Array<{
           url: string;
           mimeType: string;
@@ -1102,6 +1170,9 @@ export type SearchContentsQuery = {
         watchSeconds: number;
         commentCount: number;
         viewerHasLiked: boolean;
+        visibility: Visibility;
+        viewerHasAccess: boolean;
+        preview: string;
         media: Array<{
           url: string;
           mimeType: string;
@@ -1185,6 +1256,9 @@ export type CreateContentMutation = {
     watchSeconds: number;
     commentCount: number;
     viewerHasLiked: boolean;
+    visibility: Visibility;
+    viewerHasAccess: boolean;
+    preview: string;
     media: Array<{
       url: string;
       mimeType: string;
@@ -1227,6 +1301,9 @@ export type UpdateContentMutation = {
     watchSeconds: number;
     commentCount: number;
     viewerHasLiked: boolean;
+    visibility: Visibility;
+    viewerHasAccess: boolean;
+    preview: string;
     media: Array<{
       url: string;
       mimeType: string;
@@ -1269,6 +1346,9 @@ export type PublishContentMutation = {
     watchSeconds: number;
     commentCount: number;
     viewerHasLiked: boolean;
+    visibility: Visibility;
+    viewerHasAccess: boolean;
+    preview: string;
     media: Array<{
       url: string;
       mimeType: string;
@@ -1310,6 +1390,9 @@ export type ArchiveContentMutation = {
     watchSeconds: number;
     commentCount: number;
     viewerHasLiked: boolean;
+    visibility: Visibility;
+    viewerHasAccess: boolean;
+    preview: string;
     media: Array<{
       url: string;
       mimeType: string;
@@ -1403,6 +1486,9 @@ export type ContentPublishedSubscription = {
     watchSeconds: number;
     commentCount: number;
     viewerHasLiked: boolean;
+    visibility: Visibility;
+    viewerHasAccess: boolean;
+    preview: string;
     media: Array<{
       url: string;
       mimeType: string;
@@ -1442,6 +1528,303 @@ export type CommentAddedSubscription = {
       createdAt: string;
     };
     content: { id: string };
+  };
+};
+
+export type MoneyFieldsFragment = { amountMinor: number; currency: string };
+
+export type TierFieldsFragment = {
+  id: string;
+  name: string;
+  description: string | null;
+  interval: BillingInterval;
+  perks: Array<string>;
+  archived: boolean;
+  createdAt: string;
+  activeMembers: number | null;
+  price: { amountMinor: number; currency: string };
+  creator: { id: string; handle: string };
+};
+
+export type MembershipFieldsFragment = {
+  id: string;
+  status: MembershipStatus;
+  currentPeriodEnd: string | null;
+  cancelAtPeriodEnd: boolean;
+  createdAt: string;
+  tier: {
+    id: string;
+    name: string;
+    description: string | null;
+    interval: BillingInterval;
+    perks: Array<string>;
+    archived: boolean;
+    createdAt: string;
+    activeMembers: number | null;
+    price: { amountMinor: number; currency: string };
+    creator: { id: string; handle: string };
+  };
+  member: { id: string; handle: string };
+};
+
+export type TierQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+export type TierQuery = {
+  tier: {
+    id: string;
+    name: string;
+    description: string | null;
+    interval: BillingInterval;
+    perks: Array<string>;
+    archived: boolean;
+    createdAt: string;
+    activeMembers: number | null;
+    price: { amountMinor: number; currency: string };
+    creator: { id: string; handle: string };
+  } | null;
+};
+
+export type UserTiersQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+export type UserTiersQuery = {
+  user: {
+    id: string;
+    tiers: Array<{
+      id: string;
+      name: string;
+      description: string | null;
+      interval: BillingInterval;
+      perks: Array<string>;
+      archived: boolean;
+      createdAt: string;
+      activeMembers: number | null;
+      price: { amountMinor: number; currency: string };
+      creator: { id: string; handle: string };
+    }>;
+  } | null;
+};
+
+export type MyMembershipsQueryVariables = Exact<{ [key: string]: never }>;
+
+export type MyMembershipsQuery = {
+  myMemberships: Array<{
+    id: string;
+    status: MembershipStatus;
+    currentPeriodEnd: string | null;
+    cancelAtPeriodEnd: boolean;
+    createdAt: string;
+    tier: {
+      id: string;
+      name: string;
+      description: string | null;
+      interval: BillingInterval;
+      perks: Array<string>;
+      archived: boolean;
+      createdAt: string;
+      activeMembers: number | null;
+      price: { amountMinor: number; currency: string };
+      creator: { id: string; handle: string };
+    };
+    member: { id: string; handle: string };
+  }>;
+};
+
+export type TierMembersQueryVariables = Exact<{
+  tierId?: string | number | null | undefined;
+  status?: MembershipStatus | null | undefined;
+  creatorId?: string | number | null | undefined;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+export type TierMembersQuery = {
+  tierMembers: {
+    totalCount: number;
+    pageInfo: { hasNextPage: boolean; endCursor: string | null };
+    edges: Array<{
+      cursor: string;
+      node: {
+        id: string;
+        status: MembershipStatus;
+        currentPeriodEnd: string | null;
+        cancelAtPeriodEnd: boolean;
+        createdAt: string;
+        tier: {
+          id: string;
+          name: string;
+          description: string | null;
+          interval: BillingInterval;
+          perks: Array<string>;
+          archived: boolean;
+          createdAt: string;
+          activeMembers: number | null;
+          price: { amountMinor: number; currency: string };
+          creator: { id: string; handle: string };
+        };
+        member: { id: string; handle: string };
+      };
+    }>;
+  };
+};
+
+export type ContentGateQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+export type ContentGateQuery = {
+  content: {
+    id: string;
+    visibility: Visibility;
+    viewerHasAccess: boolean;
+    preview: string;
+    body: string;
+    media: Array<{ url: string }>;
+    tiers: Array<{ id: string; name: string }>;
+    comments: { totalCount: number; edges: Array<{ node: { id: string; body: string } }> };
+  } | null;
+};
+
+export type CreateTierMutationVariables = Exact<{
+  input: CreateTierInput;
+}>;
+
+export type CreateTierMutation = {
+  createTier: {
+    id: string;
+    name: string;
+    description: string | null;
+    interval: BillingInterval;
+    perks: Array<string>;
+    archived: boolean;
+    createdAt: string;
+    activeMembers: number | null;
+    price: { amountMinor: number; currency: string };
+    creator: { id: string; handle: string };
+  };
+};
+
+export type UpdateTierMutationVariables = Exact<{
+  id: string | number;
+  input: UpdateTierInput;
+}>;
+
+export type UpdateTierMutation = {
+  updateTier: {
+    id: string;
+    name: string;
+    description: string | null;
+    interval: BillingInterval;
+    perks: Array<string>;
+    archived: boolean;
+    createdAt: string;
+    activeMembers: number | null;
+    price: { amountMinor: number; currency: string };
+    creator: { id: string; handle: string };
+  };
+};
+
+export type ArchiveTierMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+export type ArchiveTierMutation = {
+  archiveTier: {
+    id: string;
+    name: string;
+    description: string | null;
+    interval: BillingInterval;
+    perks: Array<string>;
+    archived: boolean;
+    createdAt: string;
+    activeMembers: number | null;
+    price: { amountMinor: number; currency: string };
+    creator: { id: string; handle: string };
+  };
+};
+
+export type JoinTierMutationVariables = Exact<{
+  tierId: string | number;
+}>;
+
+export type JoinTierMutation = {
+  joinTier: {
+    checkoutUrl: string | null;
+    membership: {
+      id: string;
+      status: MembershipStatus;
+      currentPeriodEnd: string | null;
+      cancelAtPeriodEnd: boolean;
+      createdAt: string;
+      tier: {
+        id: string;
+        name: string;
+        description: string | null;
+        interval: BillingInterval;
+        perks: Array<string>;
+        archived: boolean;
+        createdAt: string;
+        activeMembers: number | null;
+        price: { amountMinor: number; currency: string };
+        creator: { id: string; handle: string };
+      };
+      member: { id: string; handle: string };
+    };
+  };
+};
+
+export type CancelMembershipMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+export type CancelMembershipMutation = {
+  cancelMembership: {
+    id: string;
+    status: MembershipStatus;
+    currentPeriodEnd: string | null;
+    cancelAtPeriodEnd: boolean;
+    createdAt: string;
+    tier: {
+      id: string;
+      name: string;
+      description: string | null;
+      interval: BillingInterval;
+      perks: Array<string>;
+      archived: boolean;
+      createdAt: string;
+      activeMembers: number | null;
+      price: { amountMinor: number; currency: string };
+      creator: { id: string; handle: string };
+    };
+    member: { id: string; handle: string };
+  };
+};
+
+export type MembershipChangedSubscriptionVariables = Exact<{ [key: string]: never }>;
+
+export type MembershipChangedSubscription = {
+  membershipChanged: {
+    id: string;
+    status: MembershipStatus;
+    currentPeriodEnd: string | null;
+    cancelAtPeriodEnd: boolean;
+    createdAt: string;
+    tier: {
+      id: string;
+      name: string;
+      description: string | null;
+      interval: BillingInterval;
+      perks: Array<string>;
+      archived: boolean;
+      createdAt: string;
+      activeMembers: number | null;
+      price: { amountMinor: number; currency: string };
+      creator: { id: string; handle: string };
+    };
+    member: { id: string; handle: string };
   };
 };
 
@@ -2306,6 +2689,9 @@ export const ContentFieldsFragmentDoc = {
           { kind: 'Field', name: { kind: 'Name', value: 'watchSeconds' } },
           { kind: 'Field', name: { kind: 'Name', value: 'commentCount' } },
           { kind: 'Field', name: { kind: 'Name', value: 'viewerHasLiked' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'visibility' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'viewerHasAccess' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'preview' } },
         ],
       },
     },
@@ -2461,6 +2847,9 @@ export const ContentPageFragmentDoc = {
           { kind: 'Field', name: { kind: 'Name', value: 'watchSeconds' } },
           { kind: 'Field', name: { kind: 'Name', value: 'commentCount' } },
           { kind: 'Field', name: { kind: 'Name', value: 'viewerHasLiked' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'visibility' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'viewerHasAccess' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'preview' } },
         ],
       },
     },
@@ -2526,6 +2915,169 @@ export const CommentFieldsFragmentDoc = {
           { kind: 'Field', name: { kind: 'Name', value: 'avatarUrl' } },
           { kind: 'Field', name: { kind: 'Name', value: 'role' } },
           { kind: 'Field', name: { kind: 'Name', value: 'createdAt' } },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode;
+export const MoneyFieldsFragmentDoc = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'MoneyFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'Money' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'amountMinor' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'currency' } },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode;
+export const TierFieldsFragmentDoc = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'TierFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'Tier' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'description' } },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'price' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'FragmentSpread', name: { kind: 'Name', value: 'MoneyFields' } },
+              ],
+            },
+          },
+          { kind: 'Field', name: { kind: 'Name', value: 'interval' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'perks' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'archived' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'createdAt' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'activeMembers' } },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'creator' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'handle' } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'MoneyFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'Money' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'amountMinor' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'currency' } },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode;
+export const MembershipFieldsFragmentDoc = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'MembershipFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'Membership' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'status' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'currentPeriodEnd' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'cancelAtPeriodEnd' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'createdAt' } },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'tier' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [{ kind: 'FragmentSpread', name: { kind: 'Name', value: 'TierFields' } }],
+            },
+          },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'member' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'handle' } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'MoneyFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'Money' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'amountMinor' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'currency' } },
+        ],
+      },
+    },
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'TierFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'Tier' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'description' } },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'price' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'FragmentSpread', name: { kind: 'Name', value: 'MoneyFields' } },
+              ],
+            },
+          },
+          { kind: 'Field', name: { kind: 'Name', value: 'interval' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'perks' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'archived' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'createdAt' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'activeMembers' } },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'creator' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'handle' } },
+              ],
+            },
+          },
         ],
       },
     },
@@ -3028,6 +3580,9 @@ export const UserContentsDocument = {
           { kind: 'Field', name: { kind: 'Name', value: 'watchSeconds' } },
           { kind: 'Field', name: { kind: 'Name', value: 'commentCount' } },
           { kind: 'Field', name: { kind: 'Name', value: 'viewerHasLiked' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'visibility' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'viewerHasAccess' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'preview' } },
         ],
       },
     },
@@ -5467,6 +6022,9 @@ export const ContentDocument = {
           { kind: 'Field', name: { kind: 'Name', value: 'watchSeconds' } },
           { kind: 'Field', name: { kind: 'Name', value: 'commentCount' } },
           { kind: 'Field', name: { kind: 'Name', value: 'viewerHasLiked' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'visibility' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'viewerHasAccess' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'preview' } },
         ],
       },
     },
@@ -5612,6 +6170,9 @@ export const ContentsDocument = {
           { kind: 'Field', name: { kind: 'Name', value: 'watchSeconds' } },
           { kind: 'Field', name: { kind: 'Name', value: 'commentCount' } },
           { kind: 'Field', name: { kind: 'Name', value: 'viewerHasLiked' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'visibility' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'viewerHasAccess' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'preview' } },
         ],
       },
     },
@@ -5805,6 +6366,9 @@ export const SearchContentsDocument = {
           { kind: 'Field', name: { kind: 'Name', value: 'watchSeconds' } },
           { kind: 'Field', name: { kind: 'Name', value: 'commentCount' } },
           { kind: 'Field', name: { kind: 'Name', value: 'viewerHasLiked' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'visibility' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'viewerHasAccess' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'preview' } },
         ],
       },
     },
@@ -6149,6 +6713,9 @@ export const CreateContentDocument = {
           { kind: 'Field', name: { kind: 'Name', value: 'watchSeconds' } },
           { kind: 'Field', name: { kind: 'Name', value: 'commentCount' } },
           { kind: 'Field', name: { kind: 'Name', value: 'viewerHasLiked' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'visibility' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'viewerHasAccess' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'preview' } },
         ],
       },
     },
@@ -6280,6 +6847,9 @@ export const UpdateContentDocument = {
           { kind: 'Field', name: { kind: 'Name', value: 'watchSeconds' } },
           { kind: 'Field', name: { kind: 'Name', value: 'commentCount' } },
           { kind: 'Field', name: { kind: 'Name', value: 'viewerHasLiked' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'visibility' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'viewerHasAccess' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'preview' } },
         ],
       },
     },
@@ -6408,6 +6978,9 @@ export const PublishContentDocument = {
           { kind: 'Field', name: { kind: 'Name', value: 'watchSeconds' } },
           { kind: 'Field', name: { kind: 'Name', value: 'commentCount' } },
           { kind: 'Field', name: { kind: 'Name', value: 'viewerHasLiked' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'visibility' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'viewerHasAccess' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'preview' } },
         ],
       },
     },
@@ -6526,6 +7099,9 @@ export const ArchiveContentDocument = {
           { kind: 'Field', name: { kind: 'Name', value: 'watchSeconds' } },
           { kind: 'Field', name: { kind: 'Name', value: 'commentCount' } },
           { kind: 'Field', name: { kind: 'Name', value: 'viewerHasLiked' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'visibility' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'viewerHasAccess' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'preview' } },
         ],
       },
     },
@@ -6912,6 +7488,9 @@ export const ContentPublishedDocument = {
           { kind: 'Field', name: { kind: 'Name', value: 'watchSeconds' } },
           { kind: 'Field', name: { kind: 'Name', value: 'commentCount' } },
           { kind: 'Field', name: { kind: 'Name', value: 'viewerHasLiked' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'visibility' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'viewerHasAccess' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'preview' } },
         ],
       },
     },
@@ -6998,6 +7577,1270 @@ export const CommentAddedDocument = {
             selectionSet: {
               kind: 'SelectionSet',
               selections: [{ kind: 'Field', name: { kind: 'Name', value: 'id' } }],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode;
+export const TierDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'query',
+      name: { kind: 'Name', value: 'Tier' },
+      variableDefinitions: [
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'id' } },
+          type: {
+            kind: 'NonNullType',
+            type: { kind: 'NamedType', name: { kind: 'Name', value: 'ID' } },
+          },
+        },
+      ],
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'tier' },
+            arguments: [
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'id' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'id' } },
+              },
+            ],
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [{ kind: 'FragmentSpread', name: { kind: 'Name', value: 'TierFields' } }],
+            },
+          },
+        ],
+      },
+    },
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'MoneyFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'Money' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'amountMinor' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'currency' } },
+        ],
+      },
+    },
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'TierFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'Tier' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'description' } },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'price' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'FragmentSpread', name: { kind: 'Name', value: 'MoneyFields' } },
+              ],
+            },
+          },
+          { kind: 'Field', name: { kind: 'Name', value: 'interval' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'perks' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'archived' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'createdAt' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'activeMembers' } },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'creator' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'handle' } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode;
+export const UserTiersDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'query',
+      name: { kind: 'Name', value: 'UserTiers' },
+      variableDefinitions: [
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'id' } },
+          type: {
+            kind: 'NonNullType',
+            type: { kind: 'NamedType', name: { kind: 'Name', value: 'ID' } },
+          },
+        },
+      ],
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'user' },
+            arguments: [
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'id' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'id' } },
+              },
+            ],
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'tiers' },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      { kind: 'FragmentSpread', name: { kind: 'Name', value: 'TierFields' } },
+                    ],
+                  },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    },
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'MoneyFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'Money' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'amountMinor' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'currency' } },
+        ],
+      },
+    },
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'TierFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'Tier' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'description' } },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'price' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'FragmentSpread', name: { kind: 'Name', value: 'MoneyFields' } },
+              ],
+            },
+          },
+          { kind: 'Field', name: { kind: 'Name', value: 'interval' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'perks' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'archived' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'createdAt' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'activeMembers' } },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'creator' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'handle' } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode;
+export const MyMembershipsDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'query',
+      name: { kind: 'Name', value: 'MyMemberships' },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'myMemberships' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'FragmentSpread', name: { kind: 'Name', value: 'MembershipFields' } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'MoneyFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'Money' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'amountMinor' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'currency' } },
+        ],
+      },
+    },
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'TierFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'Tier' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'description' } },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'price' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'FragmentSpread', name: { kind: 'Name', value: 'MoneyFields' } },
+              ],
+            },
+          },
+          { kind: 'Field', name: { kind: 'Name', value: 'interval' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'perks' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'archived' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'createdAt' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'activeMembers' } },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'creator' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'handle' } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'MembershipFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'Membership' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'status' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'currentPeriodEnd' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'cancelAtPeriodEnd' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'createdAt' } },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'tier' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [{ kind: 'FragmentSpread', name: { kind: 'Name', value: 'TierFields' } }],
+            },
+          },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'member' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'handle' } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode;
+export const TierMembersDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'query',
+      name: { kind: 'Name', value: 'TierMembers' },
+      variableDefinitions: [
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'tierId' } },
+          type: { kind: 'NamedType', name: { kind: 'Name', value: 'ID' } },
+        },
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'status' } },
+          type: { kind: 'NamedType', name: { kind: 'Name', value: 'MembershipStatus' } },
+        },
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'creatorId' } },
+          type: { kind: 'NamedType', name: { kind: 'Name', value: 'ID' } },
+        },
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'first' } },
+          type: { kind: 'NamedType', name: { kind: 'Name', value: 'Int' } },
+        },
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'after' } },
+          type: { kind: 'NamedType', name: { kind: 'Name', value: 'String' } },
+        },
+      ],
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'tierMembers' },
+            arguments: [
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'tierId' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'tierId' } },
+              },
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'status' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'status' } },
+              },
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'creatorId' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'creatorId' } },
+              },
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'first' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'first' } },
+              },
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'after' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'after' } },
+              },
+            ],
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'totalCount' } },
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'pageInfo' },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      { kind: 'Field', name: { kind: 'Name', value: 'hasNextPage' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'endCursor' } },
+                    ],
+                  },
+                },
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'edges' },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      { kind: 'Field', name: { kind: 'Name', value: 'cursor' } },
+                      {
+                        kind: 'Field',
+                        name: { kind: 'Name', value: 'node' },
+                        selectionSet: {
+                          kind: 'SelectionSet',
+                          selections: [
+                            {
+                              kind: 'FragmentSpread',
+                              name: { kind: 'Name', value: 'MembershipFields' },
+                            },
+                          ],
+                        },
+                      },
+                    ],
+                  },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    },
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'MoneyFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'Money' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'amountMinor' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'currency' } },
+        ],
+      },
+    },
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'TierFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'Tier' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'description' } },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'price' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'FragmentSpread', name: { kind: 'Name', value: 'MoneyFields' } },
+              ],
+            },
+          },
+          { kind: 'Field', name: { kind: 'Name', value: 'interval' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'perks' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'archived' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'createdAt' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'activeMembers' } },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'creator' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'handle' } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'MembershipFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'Membership' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'status' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'currentPeriodEnd' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'cancelAtPeriodEnd' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'createdAt' } },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'tier' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [{ kind: 'FragmentSpread', name: { kind: 'Name', value: 'TierFields' } }],
+            },
+          },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'member' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'handle' } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode;
+export const ContentGateDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'query',
+      name: { kind: 'Name', value: 'ContentGate' },
+      variableDefinitions: [
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'id' } },
+          type: {
+            kind: 'NonNullType',
+            type: { kind: 'NamedType', name: { kind: 'Name', value: 'ID' } },
+          },
+        },
+      ],
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'content' },
+            arguments: [
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'id' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'id' } },
+              },
+            ],
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'visibility' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'viewerHasAccess' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'preview' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'body' } },
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'media' },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [{ kind: 'Field', name: { kind: 'Name', value: 'url' } }],
+                  },
+                },
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'tiers' },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+                    ],
+                  },
+                },
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'comments' },
+                  arguments: [
+                    {
+                      kind: 'Argument',
+                      name: { kind: 'Name', value: 'first' },
+                      value: { kind: 'IntValue', value: '10' },
+                    },
+                  ],
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      { kind: 'Field', name: { kind: 'Name', value: 'totalCount' } },
+                      {
+                        kind: 'Field',
+                        name: { kind: 'Name', value: 'edges' },
+                        selectionSet: {
+                          kind: 'SelectionSet',
+                          selections: [
+                            {
+                              kind: 'Field',
+                              name: { kind: 'Name', value: 'node' },
+                              selectionSet: {
+                                kind: 'SelectionSet',
+                                selections: [
+                                  { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                                  { kind: 'Field', name: { kind: 'Name', value: 'body' } },
+                                ],
+                              },
+                            },
+                          ],
+                        },
+                      },
+                    ],
+                  },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode;
+export const CreateTierDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'mutation',
+      name: { kind: 'Name', value: 'CreateTier' },
+      variableDefinitions: [
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'input' } },
+          type: {
+            kind: 'NonNullType',
+            type: { kind: 'NamedType', name: { kind: 'Name', value: 'CreateTierInput' } },
+          },
+        },
+      ],
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'createTier' },
+            arguments: [
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'input' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'input' } },
+              },
+            ],
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [{ kind: 'FragmentSpread', name: { kind: 'Name', value: 'TierFields' } }],
+            },
+          },
+        ],
+      },
+    },
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'MoneyFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'Money' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'amountMinor' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'currency' } },
+        ],
+      },
+    },
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'TierFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'Tier' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'description' } },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'price' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'FragmentSpread', name: { kind: 'Name', value: 'MoneyFields' } },
+              ],
+            },
+          },
+          { kind: 'Field', name: { kind: 'Name', value: 'interval' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'perks' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'archived' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'createdAt' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'activeMembers' } },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'creator' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'handle' } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode;
+export const UpdateTierDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'mutation',
+      name: { kind: 'Name', value: 'UpdateTier' },
+      variableDefinitions: [
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'id' } },
+          type: {
+            kind: 'NonNullType',
+            type: { kind: 'NamedType', name: { kind: 'Name', value: 'ID' } },
+          },
+        },
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'input' } },
+          type: {
+            kind: 'NonNullType',
+            type: { kind: 'NamedType', name: { kind: 'Name', value: 'UpdateTierInput' } },
+          },
+        },
+      ],
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'updateTier' },
+            arguments: [
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'id' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'id' } },
+              },
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'input' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'input' } },
+              },
+            ],
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [{ kind: 'FragmentSpread', name: { kind: 'Name', value: 'TierFields' } }],
+            },
+          },
+        ],
+      },
+    },
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'MoneyFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'Money' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'amountMinor' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'currency' } },
+        ],
+      },
+    },
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'TierFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'Tier' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'description' } },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'price' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'FragmentSpread', name: { kind: 'Name', value: 'MoneyFields' } },
+              ],
+            },
+          },
+          { kind: 'Field', name: { kind: 'Name', value: 'interval' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'perks' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'archived' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'createdAt' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'activeMembers' } },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'creator' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'handle' } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode;
+export const ArchiveTierDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'mutation',
+      name: { kind: 'Name', value: 'ArchiveTier' },
+      variableDefinitions: [
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'id' } },
+          type: {
+            kind: 'NonNullType',
+            type: { kind: 'NamedType', name: { kind: 'Name', value: 'ID' } },
+          },
+        },
+      ],
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'archiveTier' },
+            arguments: [
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'id' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'id' } },
+              },
+            ],
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [{ kind: 'FragmentSpread', name: { kind: 'Name', value: 'TierFields' } }],
+            },
+          },
+        ],
+      },
+    },
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'MoneyFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'Money' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'amountMinor' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'currency' } },
+        ],
+      },
+    },
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'TierFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'Tier' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'description' } },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'price' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'FragmentSpread', name: { kind: 'Name', value: 'MoneyFields' } },
+              ],
+            },
+          },
+          { kind: 'Field', name: { kind: 'Name', value: 'interval' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'perks' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'archived' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'createdAt' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'activeMembers' } },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'creator' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'handle' } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode;
+export const JoinTierDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'mutation',
+      name: { kind: 'Name', value: 'JoinTier' },
+      variableDefinitions: [
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'tierId' } },
+          type: {
+            kind: 'NonNullType',
+            type: { kind: 'NamedType', name: { kind: 'Name', value: 'ID' } },
+          },
+        },
+      ],
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'joinTier' },
+            arguments: [
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'tierId' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'tierId' } },
+              },
+            ],
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'checkoutUrl' } },
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'membership' },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      { kind: 'FragmentSpread', name: { kind: 'Name', value: 'MembershipFields' } },
+                    ],
+                  },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    },
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'MoneyFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'Money' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'amountMinor' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'currency' } },
+        ],
+      },
+    },
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'TierFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'Tier' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'description' } },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'price' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'FragmentSpread', name: { kind: 'Name', value: 'MoneyFields' } },
+              ],
+            },
+          },
+          { kind: 'Field', name: { kind: 'Name', value: 'interval' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'perks' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'archived' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'createdAt' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'activeMembers' } },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'creator' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'handle' } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'MembershipFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'Membership' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'status' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'currentPeriodEnd' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'cancelAtPeriodEnd' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'createdAt' } },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'tier' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [{ kind: 'FragmentSpread', name: { kind: 'Name', value: 'TierFields' } }],
+            },
+          },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'member' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'handle' } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode;
+export const CancelMembershipDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'mutation',
+      name: { kind: 'Name', value: 'CancelMembership' },
+      variableDefinitions: [
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'id' } },
+          type: {
+            kind: 'NonNullType',
+            type: { kind: 'NamedType', name: { kind: 'Name', value: 'ID' } },
+          },
+        },
+      ],
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'cancelMembership' },
+            arguments: [
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'id' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'id' } },
+              },
+            ],
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'FragmentSpread', name: { kind: 'Name', value: 'MembershipFields' } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'MoneyFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'Money' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'amountMinor' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'currency' } },
+        ],
+      },
+    },
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'TierFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'Tier' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'description' } },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'price' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'FragmentSpread', name: { kind: 'Name', value: 'MoneyFields' } },
+              ],
+            },
+          },
+          { kind: 'Field', name: { kind: 'Name', value: 'interval' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'perks' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'archived' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'createdAt' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'activeMembers' } },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'creator' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'handle' } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'MembershipFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'Membership' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'status' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'currentPeriodEnd' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'cancelAtPeriodEnd' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'createdAt' } },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'tier' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [{ kind: 'FragmentSpread', name: { kind: 'Name', value: 'TierFields' } }],
+            },
+          },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'member' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'handle' } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode;
+export const MembershipChangedDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'subscription',
+      name: { kind: 'Name', value: 'MembershipChanged' },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'membershipChanged' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'FragmentSpread', name: { kind: 'Name', value: 'MembershipFields' } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'MoneyFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'Money' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'amountMinor' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'currency' } },
+        ],
+      },
+    },
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'TierFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'Tier' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'description' } },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'price' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'FragmentSpread', name: { kind: 'Name', value: 'MoneyFields' } },
+              ],
+            },
+          },
+          { kind: 'Field', name: { kind: 'Name', value: 'interval' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'perks' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'archived' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'createdAt' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'activeMembers' } },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'creator' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'handle' } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'MembershipFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'Membership' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'status' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'currentPeriodEnd' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'cancelAtPeriodEnd' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'createdAt' } },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'tier' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [{ kind: 'FragmentSpread', name: { kind: 'Name', value: 'TierFields' } }],
+            },
+          },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'member' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'handle' } },
+              ],
             },
           },
         ],
@@ -7924,6 +9767,95 @@ export function getSdk<C>(requester: Requester<C>) {
         variables,
         options,
       ) as AsyncIterable<CommentAddedSubscription>;
+    },
+    Tier(variables: TierQueryVariables, options?: C): Promise<TierQuery> {
+      return requester<TierQuery, TierQueryVariables>(
+        TierDocument,
+        variables,
+        options,
+      ) as Promise<TierQuery>;
+    },
+    UserTiers(variables: UserTiersQueryVariables, options?: C): Promise<UserTiersQuery> {
+      return requester<UserTiersQuery, UserTiersQueryVariables>(
+        UserTiersDocument,
+        variables,
+        options,
+      ) as Promise<UserTiersQuery>;
+    },
+    MyMemberships(
+      variables?: MyMembershipsQueryVariables,
+      options?: C,
+    ): Promise<MyMembershipsQuery> {
+      return requester<MyMembershipsQuery, MyMembershipsQueryVariables>(
+        MyMembershipsDocument,
+        variables,
+        options,
+      ) as Promise<MyMembershipsQuery>;
+    },
+    TierMembers(variables?: TierMembersQueryVariables, options?: C): Promise<TierMembersQuery> {
+      return requester<TierMembersQuery, TierMembersQueryVariables>(
+        TierMembersDocument,
+        variables,
+        options,
+      ) as Promise<TierMembersQuery>;
+    },
+    ContentGate(variables: ContentGateQueryVariables, options?: C): Promise<ContentGateQuery> {
+      return requester<ContentGateQuery, ContentGateQueryVariables>(
+        ContentGateDocument,
+        variables,
+        options,
+      ) as Promise<ContentGateQuery>;
+    },
+    CreateTier(variables: CreateTierMutationVariables, options?: C): Promise<CreateTierMutation> {
+      return requester<CreateTierMutation, CreateTierMutationVariables>(
+        CreateTierDocument,
+        variables,
+        options,
+      ) as Promise<CreateTierMutation>;
+    },
+    UpdateTier(variables: UpdateTierMutationVariables, options?: C): Promise<UpdateTierMutation> {
+      return requester<UpdateTierMutation, UpdateTierMutationVariables>(
+        UpdateTierDocument,
+        variables,
+        options,
+      ) as Promise<UpdateTierMutation>;
+    },
+    ArchiveTier(
+      variables: ArchiveTierMutationVariables,
+      options?: C,
+    ): Promise<ArchiveTierMutation> {
+      return requester<ArchiveTierMutation, ArchiveTierMutationVariables>(
+        ArchiveTierDocument,
+        variables,
+        options,
+      ) as Promise<ArchiveTierMutation>;
+    },
+    JoinTier(variables: JoinTierMutationVariables, options?: C): Promise<JoinTierMutation> {
+      return requester<JoinTierMutation, JoinTierMutationVariables>(
+        JoinTierDocument,
+        variables,
+        options,
+      ) as Promise<JoinTierMutation>;
+    },
+    CancelMembership(
+      variables: CancelMembershipMutationVariables,
+      options?: C,
+    ): Promise<CancelMembershipMutation> {
+      return requester<CancelMembershipMutation, CancelMembershipMutationVariables>(
+        CancelMembershipDocument,
+        variables,
+        options,
+      ) as Promise<CancelMembershipMutation>;
+    },
+    MembershipChanged(
+      variables?: MembershipChangedSubscriptionVariables,
+      options?: C,
+    ): AsyncIterable<MembershipChangedSubscription> {
+      return requester<MembershipChangedSubscription, MembershipChangedSubscriptionVariables>(
+        MembershipChangedDocument,
+        variables,
+        options,
+      ) as AsyncIterable<MembershipChangedSubscription>;
     },
     TrackEvents(
       variables: TrackEventsMutationVariables,

@@ -29,6 +29,7 @@ const IMPLEMENTED_PARTS: string[] = [
   '20-chat.graphql',
   '30-metrics.graphql',
   '40-recommendations.graphql',
+  '50-memberships.graphql',
 ];
 
 const contractDir = resolve(process.cwd(), process.env.CONTRACT_DIR ?? '../shared/contract');

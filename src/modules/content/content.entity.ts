@@ -10,6 +10,7 @@ import {
 } from '@mikro-orm/core';
 import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { User } from '../accounts/index.js';
+import { Visibility } from './content.access.js';
 
 export enum ContentKind {
   ARTICLE = 'ARTICLE',
@@ -66,7 +67,10 @@ export class Content {
     | 'commentCount'
     | 'viewCount'
     | 'shareCount'
-    | 'watchSeconds';
+    | 'watchSeconds'
+    | 'visibility'
+    | 'tierIds'
+    | 'preview';
 
   @PrimaryKey({ type: 'uuid' })
   @Field(() => ID)
@@ -81,8 +85,8 @@ export class Content {
   @Field(() => String)
   title!: string;
 
+  // `body` and `media` are resolved through the access rule (content.resolver.ts).
   @Property({ type: 'text' })
-  @Field(() => String)
   body!: string;
 
   @Property({ type: 'json' })
@@ -90,8 +94,19 @@ export class Content {
   tags: string[] = [];
 
   @Property({ type: 'json' })
-  @Field(() => [MediaAsset])
   media: MediaAsset[] = [];
+
+  @Property({ type: 'string', length: 16, default: Visibility.PUBLIC })
+  @Field(() => Visibility)
+  visibility: Visibility = Visibility.PUBLIC;
+
+  /** For TIERS: the ids of the tiers whose members may read it (the memberships feature's). */
+  @Property({ type: 'json', default: '[]' })
+  tierIds: string[] = [];
+
+  /** `previewOf(body)`, stored so that search can index it; null for rows older than it. */
+  @Property({ type: 'text', nullable: true })
+  preview?: string | null;
 
   // A plain column: MikroORM 6 misreads SQLite enum checks of 3+ items as schema drift.
   @Property({ type: 'string', length: 16 })

@@ -1,5 +1,6 @@
 import { ArgsType, Field, Float, ID, InputType, Int, registerEnumType } from 'type-graphql';
 import { ContentKind, ContentStatus } from './content.entity.js';
+import { Visibility } from './content.access.js';
 
 export enum ContentOrder {
   NEWEST = 'NEWEST',
@@ -42,6 +43,13 @@ export class CreateContentInput {
   tags?: string[] | null;
   @Field(() => [MediaAssetInput], { nullable: true })
   media?: MediaAssetInput[] | null;
+  @Field(() => Visibility, { nullable: true, defaultValue: Visibility.PUBLIC })
+  visibility?: Visibility | null;
+  @Field(() => [ID], {
+    nullable: true,
+    description: "Required (non-empty, the author's own tiers) when visibility is TIERS.",
+  })
+  tierIds?: string[] | null;
 }
 
 @InputType()
@@ -54,6 +62,13 @@ export class UpdateContentInput {
   tags?: string[] | null;
   @Field(() => [MediaAssetInput], { nullable: true })
   media?: MediaAssetInput[] | null;
+  @Field(() => Visibility, { nullable: true })
+  visibility?: Visibility | null;
+  @Field(() => [ID], {
+    nullable: true,
+    description: 'Replaces the tiers (visibility TIERS); keeps them when omitted.',
+  })
+  tierIds?: string[] | null;
 }
 
 @InputType({

@@ -6,10 +6,41 @@ import type { Comment } from './comment.entity.js';
 import type { Content } from './content.entity.js';
 import { firstCommentPages } from './content.reader.js';
 import { Like } from './like.entity.js';
+import { bodyFacts } from './content.reader.js';
+import { isGated, type AccessGrants, type ContentAccess } from './content.access.js';
+
+/** Grants that decide only public content and the viewer's own (no memberships read). */
+const ownOnly = (viewer: User | null): AccessGrants => ({
+  viewerId: viewer?.id ?? null,
+  all: false,
+  creatorIds: new Set(),
+  tierIds: new Set(),
+});
 
 /** Per-request (per-event for subscriptions) loaders of the content feature. */
-export function createContentLoaders(em: Em, viewer: User | null) {
+export function createContentLoaders(em: Em, viewer: User | null, access: ContentAccess) {
+  let grants: Promise<AccessGrants> | null = null;
+  const loadGrants = () => (grants ??= access.get().grants(em, viewer, new Date()));
   return {
+    /** What the viewer holds now (memberships): read once, whatever the number of contents. */
+    grants: loadGrants,
+
+    /**
+     * Whether the viewer may read each content's whole body and media: the memberships
+     * rule, with one read of the viewer's grants for a whole list.
+     */
+    bodyAccess: new DataLoader<Content, boolean, string>(
+      async (contents) => {
+        const rule = access.get();
+        // A list of public content (or the viewer's own) needs no read of the grants.
+        const held = contents.every((c) => !isGated(c.visibility) || c.author.id === viewer?.id)
+          ? ownOnly(viewer)
+          : await loadGrants();
+        return contents.map((c) => rule.canReadBody(held, bodyFacts(c)));
+      },
+      { cacheKeyFn: (c) => c.id },
+    ),
+
     /** Whether the viewer likes each content: one query for a whole list. */
     viewerHasLiked: new DataLoader<string, boolean>(async (ids) => {
       if (!viewer) return ids.map(() => false);

@@ -21,6 +21,7 @@ import { Comment } from './comment.entity.js';
 import { ContentOrder, type ContentFilter } from './content.inputs.js';
 import type { ContentSearch } from './content.search.js';
 import { boundTag } from './content.validation.js';
+import type { BodyFacts, ContentAccess } from './content.access.js';
 
 const ORDERS: Record<ContentOrder, QueryOrderMap<Content>> = {
   [ContentOrder.NEWEST]: { listedAt: 'desc', id: 'desc' },
@@ -44,6 +45,8 @@ export interface ContentDeps {
   logger: Logger;
   /** Told of likes and comments (metrics). */
   activity: ActivitySink;
+  /** Who may read gated bodies (provided by memberships). */
+  access: ContentAccess;
 }
 
 /** Everything that reads content and comments, always as the viewer may see it. */
@@ -161,6 +164,15 @@ export class ContentReader {
 
 export function view(content: Content) {
   return { status: content.status, authorId: content.author.id };
+}
+
+/** What the body access rule reads of a content. */
+export function bodyFacts(content: Content): BodyFacts {
+  return {
+    authorId: content.author.id,
+    visibility: content.visibility,
+    tierIds: content.tierIds,
+  };
 }
 
 function visibleTo(viewer: User | null): FilterQuery<Content> {

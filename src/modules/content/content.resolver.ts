@@ -13,7 +13,8 @@ import {
 import { signedIn, type Context } from '../../context.js';
 import { pageSize } from '../../infra/pagination.js';
 import { User } from '../accounts/index.js';
-import { Content } from './content.entity.js';
+import { Content, MediaAsset } from './content.entity.js';
+import { previewOf } from './content.access.js';
 import type { ContentService } from './content.service.js';
 import {
   ContentOrder,
@@ -23,6 +24,13 @@ import {
   UpdateContentInput,
 } from './content.inputs.js';
 import { CommentConnection, ContentConnection } from './content.types.js';
+
+/** Comments of a gated content, for a viewer without access: none shown, the count stays. */
+const emptyPage = (content: Content) => ({
+  edges: [],
+  totalCount: content.commentCount,
+  pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null },
+});
 
 @Resolver(() => Content)
 export class ContentResolver {
@@ -107,6 +115,36 @@ export class ContentResolver {
     return this.contentService.unlike(signedIn(ctx), id);
   }
 
+  @FieldResolver(() => String, {
+    description: 'The whole body for viewers with access (`viewerHasAccess`), else the `preview`.',
+  })
+  async body(@Root() content: Content, @Ctx() ctx: Context): Promise<string> {
+    return (await ctx.loaders.content.bodyAccess.load(content))
+      ? content.body
+      : (content.preview ?? previewOf(content.body));
+  }
+
+  @FieldResolver(() => [MediaAsset], { description: 'Empty for viewers without access.' })
+  async media(@Root() content: Content, @Ctx() ctx: Context): Promise<MediaAsset[]> {
+    return (await ctx.loaders.content.bodyAccess.load(content)) ? content.media : [];
+  }
+
+  @FieldResolver(() => String, {
+    description:
+      'The part anyone who may see the content may read: the first 280 characters of the body, cut at a word.',
+  })
+  preview(@Root() content: Content): string {
+    return content.preview ?? previewOf(content.body);
+  }
+
+  @FieldResolver(() => Boolean, {
+    description:
+      'Whether the viewer may read the whole body and the media. The author, moderators and admins always may.',
+  })
+  viewerHasAccess(@Root() content: Content, @Ctx() ctx: Context): Promise<boolean> {
+    return ctx.loaders.content.bodyAccess.load(content);
+  }
+
   @FieldResolver(() => User)
   author(@Root() content: Content): Promise<User> {
     return content.author.loadOrFail();
@@ -117,14 +155,17 @@ export class ContentResolver {
     return ctx.loaders.content.viewerHasLiked.load(content.id);
   }
 
-  @FieldResolver(() => CommentConnection, { description: 'Oldest first.' })
-  comments(
+  @FieldResolver(() => CommentConnection, {
+    description: 'Oldest first; empty for viewers without access to the body.',
+  })
+  async comments(
     @Root() content: Content,
     @Arg('first', () => Int, { nullable: true, defaultValue: 20 }) first: number | null,
     @Arg('after', () => String, { nullable: true }) after: string | null,
     @Ctx() ctx: Context,
   ) {
     const size = pageSize(first ?? 20);
+    if (!(await ctx.loaders.content.bodyAccess.load(content))) return emptyPage(content);
     // First pages batch across a list of contents; later pages are one content's.
     return after
       ? this.contentService.comments(ctx, content, size, after)

@@ -9,7 +9,11 @@ import { ContentTag } from './content-tag.entity.js';
 import { Comment } from './comment.entity.js';
 import { Like } from './like.entity.js';
 import type { CreateContentInput, UpdateContentInput } from './content.inputs.js';
-import { ContentReader, view } from './content.reader.js';
+import { bodyFacts, ContentReader, view } from './content.reader.js';
+import { previewOf, Visibility } from './content.access.js';
+
+/** The most tiers one content may be gated by. */
+const MAX_GATING_TIERS = 20;
 import { CONTENT_ACTIVITY, CONTENT_PUBLISHED } from './content.topics.js';
 import { commentEvent, contentSnapshot } from './content.snapshots.js';
 import {
@@ -36,10 +40,15 @@ export class ContentService extends ContentReader {
     const media = validateMedia(input.kind, input.media ?? []);
     return commit(actor, async (tx) => {
       const now = new Date();
+      const visibility = input.visibility ?? Visibility.PUBLIC;
+      const tierIds = await this.gateTiers(tx, actor.viewer.id, visibility, input.tierIds ?? []);
       const content = tx.create(Content, {
         kind: input.kind,
         title,
         body,
+        preview: previewOf(body),
+        visibility,
+        tierIds,
         tags,
         media,
         status: ContentStatus.DRAFT,
@@ -58,7 +67,22 @@ export class ContentService extends ContentReader {
       const content = await this.editable(tx, actor, id);
       if (input.title !== undefined && input.title !== null)
         content.title = validateTitle(input.title);
-      if (input.body !== undefined && input.body !== null) content.body = validateBody(input.body);
+      if (input.body !== undefined && input.body !== null) {
+        content.body = validateBody(input.body);
+        content.preview = previewOf(content.body);
+      }
+      if (input.visibility || input.tierIds) {
+        const visibility = input.visibility ?? content.visibility;
+        const kept = visibility === Visibility.TIERS ? content.tierIds : [];
+        content.tierIds = await this.gateTiers(
+          tx,
+          actor.viewer.id,
+          visibility,
+          input.tierIds ?? kept,
+        );
+        content.visibility = visibility;
+        content.preview ??= previewOf(content.body);
+      }
       if (input.media !== undefined && input.media !== null) {
         const media = validateMedia(content.kind, input.media);
         if (
@@ -182,6 +206,13 @@ export class ContentService extends ContentReader {
     const body = validateComment(rawBody);
     return commit(actor, async (tx, committed) => {
       const content = await this.interactable(tx, actor, contentId);
+      const rule = this.deps.access.get();
+      const grants = await rule.grants(tx, actor.viewer, new Date());
+      if (!rule.canReadBody(grants, bodyFacts(content)))
+        throw forbidden(
+          'Only those who may read this content may comment on it',
+          ContentReason.MEMBERS_ONLY,
+        );
       const comment = tx.create(Comment, {
         content,
         author: actor.viewer.id,
@@ -261,6 +292,29 @@ export class ContentService extends ContentReader {
   }
 
   // ------------------------------------------------------------------ helpers
+
+  /** The tiers a content of this visibility is gated by: validated, [] unless TIERS. */
+  private async gateTiers(
+    tx: Em,
+    authorId: string,
+    visibility: Visibility,
+    tierIds: readonly string[],
+  ): Promise<string[]> {
+    if (visibility !== Visibility.TIERS) {
+      if (tierIds.length)
+        throw badInput('tierIds', 'is only for visibility TIERS', ContentReason.TIERS_NOT_EXPECTED);
+      return [];
+    }
+    if (!tierIds.length)
+      throw badInput(
+        'tierIds',
+        'must name at least one of your tiers for visibility TIERS',
+        ContentReason.TIERS_REQUIRED,
+      );
+    if (tierIds.length > MAX_GATING_TIERS)
+      throw badInput('tierIds', `must name at most ${MAX_GATING_TIERS} tiers`);
+    return this.deps.access.get().checkTiers(tx, authorId, tierIds);
+  }
 
   protected async readable(tx: Em, actor: Actor, id: string): Promise<Content> {
     const content = await this.find({ ...actor, em: tx }, id);

@@ -1,5 +1,6 @@
 import type { UserSnapshot } from '../accounts/index.js';
 import type { ContentKind, ContentStatus } from './content.entity.js';
+import type { Visibility } from './content.access.js';
 import type { MediaAsset } from './content.entity.js';
 
 export interface ContentSnapshot {
@@ -9,6 +10,9 @@ export interface ContentSnapshot {
   body: string;
   tags: string[];
   media: MediaAsset[];
+  visibility: Visibility;
+  tierIds: string[];
+  preview: string | null;
   status: ContentStatus;
   authorId: string;
   createdAt: string;
@@ -41,7 +45,11 @@ export type ContentActivityEvent =
       contentStatus: ContentStatus;
       contentAuthorId: string;
     }
-  | { type: 'access'; contentStatus: ContentStatus | null; contentAuthorId: string };
+  | {
+      type: 'access';
+      contentStatus: ContentStatus | null;
+      contentAuthorId: string;
+    };
 
 export const CONTENT_PUBLISHED = 'content.published';
 export const CONTENT_ACTIVITY = 'content.activity';

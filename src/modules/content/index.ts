@@ -13,6 +13,7 @@ import { contentSearch } from './content.search.js';
 import { ContentService } from './content.service.js';
 import { ContentCatalog } from './content.catalog.js';
 import { Like } from './like.entity.js';
+import { ContentAccess } from './content.access.js';
 
 export { Content, ContentKind, ContentStatus, MediaAsset } from './content.entity.js';
 export { ContentService } from './content.service.js';
@@ -21,6 +22,15 @@ export { Comment } from './comment.entity.js';
 export { ContentTag } from './content-tag.entity.js';
 export { Like } from './like.entity.js';
 export { canRead, canWatchMetrics, type ContentFacts } from './content.policy.js';
+export {
+  ContentAccess,
+  isGated,
+  previewOf,
+  Visibility,
+  type AccessGrants,
+  type BodyAccessRule,
+  type BodyFacts,
+} from './content.access.js';
 export { CONTENT_ACTIVITY, CONTENT_PUBLISHED } from './content.topics.js';
 export { contentFromSnapshot, contentSnapshot } from './content.snapshots.js';
 export type { ContentSnapshot } from './content.topics.js';
@@ -35,6 +45,8 @@ export interface ContentPublic {
   content: ContentService;
   /** What other features read of content (metrics, recommendations). */
   catalog: ContentCatalog;
+  /** Where memberships provides the rule of who may read gated bodies. */
+  access: ContentAccess;
 }
 
 /** Content: articles, images and video; likes, comments, search, scheduled publication. */
@@ -44,16 +56,23 @@ export const content = defineFeature<ContentPublic>({
   rules: contentRules,
   entities: [Content, ContentTag, Like, Comment],
   create({ pubsub, db, logger, activity, fork, config }) {
-    const service = new ContentService({ pubsub, search: contentSearch(db), logger, activity });
+    const access = new ContentAccess();
+    const service = new ContentService({
+      pubsub,
+      search: contentSearch(db),
+      logger,
+      activity,
+      access,
+    });
     return {
-      services: { content: service, catalog: new ContentCatalog() },
+      services: { content: service, catalog: new ContentCatalog(), access },
       resolvers: [
         new ContentResolver(service),
         new UserContentsResolver(service),
         new CommentResolver(service),
         new ContentLiveResolver(new ContentLiveService(pubsub, service)),
       ],
-      loaders: (em, viewer) => ({ content: createContentLoaders(em, viewer) }),
+      loaders: (em, viewer) => ({ content: createContentLoaders(em, viewer, access) }),
       tasks: [
         scheduledTask(
           'content scheduler',

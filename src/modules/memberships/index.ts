@@ -1,0 +1,71 @@
+import { defineFeature } from '../../feature.js';
+import { content } from '../content/index.js';
+import { BillingEvent } from './billing-event.entity.js';
+import { billingProvider } from './billing/providers.js';
+import { Membership } from './membership.entity.js';
+import { MembershipLiveResolver } from './membership-live.resolver.js';
+import { MembershipResolver } from './membership.resolver.js';
+import { MembershipEvents } from './memberships.events.js';
+import { createMembershipsLoaders, type MembershipsLoaders } from './memberships.loaders.js';
+import { canReadBody } from './memberships.policy.js';
+import { membershipsRules } from './memberships.rules.js';
+import { MembershipsService } from './memberships.service.js';
+import { Tier } from './tier.entity.js';
+import { ContentTiersResolver, TierResolver, UserTiersResolver } from './tier.resolver.js';
+
+export { Tier, Money, BillingInterval } from './tier.entity.js';
+export { Membership, MembershipStatus } from './membership.entity.js';
+export { canReadBody, givesAccess } from './memberships.policy.js';
+export { MembershipsService } from './memberships.service.js';
+
+declare module '../../context.js' {
+  interface Loaders {
+    memberships: MembershipsLoaders;
+  }
+}
+
+export interface MembershipsPublic {
+  memberships: MembershipsService;
+}
+
+/**
+ * Memberships: creators' tiers (free or paid), members, billing through the provider's
+ * webhooks, and the rule of who may read a gated content's body, which it provides to the
+ * content feature.
+ */
+export const memberships = defineFeature<MembershipsPublic>({
+  name: 'memberships',
+  resolvers: [
+    TierResolver,
+    UserTiersResolver,
+    ContentTiersResolver,
+    MembershipResolver,
+    MembershipLiveResolver,
+  ],
+  rules: membershipsRules,
+  entities: [Tier, Membership, BillingEvent],
+  create({ config, pubsub, logger, baseUrl }, use) {
+    const events = new MembershipEvents(pubsub, logger);
+    const service = new MembershipsService({
+      provider: billingProvider(config.billing),
+      events,
+      graceSeconds: config.billing.graceSeconds,
+      publicUrl: config.billing.publicUrl,
+      logger,
+    });
+    use(content).access.provide({
+      grants: (em, viewer, now) => service.grants(em, viewer, now),
+      canReadBody,
+      checkTiers: (em, authorId, tierIds) => service.checkTiers(em, authorId, tierIds),
+    });
+    return {
+      services: { memberships: service },
+      resolvers: [
+        new TierResolver(service),
+        new MembershipResolver(service, baseUrl),
+        new MembershipLiveResolver(pubsub),
+      ],
+      loaders: (em) => ({ memberships: createMembershipsLoaders(em) }),
+    };
+  },
+});
