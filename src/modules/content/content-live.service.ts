@@ -1,14 +1,15 @@
 import type { Context } from '../../context.js';
-import { notFound } from '../../errors.js';
+import { forbidden, notFound } from '../../errors.js';
+import { ContentReason } from './content.errors.js';
 import type { PubSub } from '../../infra/pubsub.js';
-import { live, SKIP, subscribeThenAuthorize } from '../../live.js';
+import { END, live, SKIP, subscribeThenAuthorize } from '../../live.js';
 import { canRead } from './content.policy.js';
 import type { ContentService } from './content.service.js';
 import { CONTENT_ACTIVITY, CONTENT_PUBLISHED } from './content.topics.js';
 import { mergeUserSnapshot } from '../accounts/index.js';
 import { commentFromEvent, contentFromSnapshot } from './content.snapshots.js';
 import type { Comment } from './comment.entity.js';
-import type { Content } from './content.entity.js';
+import { Content } from './content.entity.js';
 import { boundTag } from './content.validation.js';
 
 export class ContentLiveService {
@@ -17,17 +18,32 @@ export class ContentLiveService {
     private readonly content: ContentService,
   ) {}
 
-  /** Comments on one content; NOT_FOUND (whether missing or unreadable) at subscribe time. */
+  /**
+   * Comments on one content: NOT_FOUND (whether missing or unreadable) at subscribe time,
+   * FORBIDDEN (MEMBERS_ONLY) when the viewer may see the content but not read its body. Each
+   * comment asks the body rule again (a membership may have ended): no access ends the stream.
+   */
   async commentAdded(ctx: Context, contentId: string): Promise<AsyncIterableIterator<Comment>> {
     // Events go out on the stored, lower-case id, while ids are accepted in any case.
     const events = await this.pubsub.listen(CONTENT_ACTIVITY, contentId.toLowerCase());
     await subscribeThenAuthorize(events, async () => {
-      if (!(await this.content.find(ctx, contentId))) throw notFound('Content');
+      const content = await this.content.find(ctx, contentId);
+      if (!content) throw notFound('Content');
+      if (!(await ctx.loaders.content.bodyAccess.load(content)))
+        throw forbidden(
+          'Only those who may read this content may follow its comments',
+          ContentReason.MEMBERS_ONLY,
+        );
     });
     return live(
       ctx,
       events,
-      (e) => (e.type === 'comment' ? commentFromEvent(ctx.em, e, ctx.viewer) : SKIP),
+      async (e) => {
+        if (e.type !== 'comment') return SKIP;
+        const comment = commentFromEvent(ctx.em, e, ctx.viewer);
+        const content = ctx.em.getReference(Content, e.comment.contentId);
+        return (await ctx.loaders.content.bodyAccess.load(content)) ? comment : END;
+      },
       {
         allowed: (e) =>
           canRead(ctx.viewer, { status: e.contentStatus, authorId: e.contentAuthorId }),
