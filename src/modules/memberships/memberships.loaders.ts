@@ -1,3 +1,4 @@
+import { raw } from '@mikro-orm/core';
 import DataLoader from 'dataloader';
 import type { Em } from '../../infra/db.js';
 import { Tier } from './tier.entity.js';
@@ -26,7 +27,7 @@ export function createMembershipsLoaders(em: Em) {
     activeMembers: new DataLoader<string, number>(async (tierIds) => {
       const rows = await em
         .createQueryBuilder(Membership, 'm')
-        .select(['m.tier_id', 'count(*) as n'])
+        .select(['m.tier_id', raw('count(*) as n')])
         .where({
           tier: { $in: [...tierIds] },
           status: { $in: [MembershipStatus.ACTIVE, MembershipStatus.PAST_DUE] },
