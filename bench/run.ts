@@ -20,11 +20,20 @@ import {
   ContentStatus,
   ContentTag,
   Like,
+  previewOf,
+  Visibility,
 } from '../src/modules/content/index.js';
+import {
+  BillingInterval,
+  Membership,
+  MembershipStatus,
+  Tier,
+} from '../src/modules/memberships/index.js';
 
 /**
- * `npm run bench`: what graphql-shield costs on a 1 000-item list, and how many SQL
- * statements a content page takes for 5 and for 50 items. In-process on the embedded
+ * `npm run bench`: what graphql-shield costs on a 1 000-item list, how many SQL
+ * statements a content page takes for 5 and for 50 items, and what the body rule costs on
+ * a 20-item feed of half gated content, for viewers with and without memberships. In-process on the embedded
  * SQLite database, so the figures measure the API's own work, not a network.
  */
 const ITEMS = 1000;
@@ -48,6 +57,7 @@ const pubsub = infra.pubsub;
 try {
   await migrate(orm);
   const viewerId = await fixture(orm.em.fork() as Em);
+  const people = await memberships(orm.em.fork() as Em);
   const app = assemble(features, infra, orm);
   const bare = await buildBareSchema(pubsub, app.container);
   const served = await buildServedSchema(pubsub, app.container, () => undefined);
@@ -113,6 +123,32 @@ try {
   const sql5 = await countFor(5);
   const sql50 = await countFor(50);
 
+  // ------------------------------------------------------------- gated feed
+  // Half of the items are gated (MEMBERS or TIERS); the fan holds memberships of half of
+  // the authors' tiers, the stranger none: the body rule must cost the same statements.
+  const feed = `{ contents(first: 20) { edges { node { id title body viewerHasAccess media { url } author { handle } } } } }`;
+  const feedFor = async (viewer: string | null) => {
+    counting = true;
+    statements = 0;
+    const data = (await run(served, feed, viewer)) as {
+      contents: { edges: { node: { viewerHasAccess: boolean } }[] };
+    };
+    counting = false;
+    const readable = data.contents.edges.filter((e) => e.node.viewerHasAccess).length;
+    const times: number[] = [];
+    for (let i = 0; i < ROUNDS; i++) {
+      const t0 = performance.now();
+      await run(served, feed, viewer);
+      times.push(performance.now() - t0);
+    }
+    return { statements, readable, ms: median(times) };
+  };
+  const gated = {
+    anonymous: await feedFor(null),
+    stranger: await feedFor(people.stranger),
+    fan: await feedFor(people.fan),
+  };
+
   console.log(
     `Machine: ${cpus()[0]?.model ?? 'unknown'} × ${cpus().length}, Node ${process.version}, SQLite (embedded)`,
   );
@@ -133,6 +169,11 @@ try {
     `| SQL statements, contents(first: 5) with author, tags, counts, viewerHasLiked | ${sql5} |`,
   );
   console.log(`| SQL statements, contents(first: 50), same selection | ${sql50} |`);
+  for (const [who, r] of Object.entries(gated)) {
+    console.log(
+      `| 20-item feed, half gated, ${who} (${r.readable}/20 bodies readable): SQL statements, median | ${r.statements}, ${r.ms.toFixed(2)} ms |`,
+    );
+  }
 
   async function run(schema: GraphQLSchema, query: string, viewer: string | null = null) {
     const contextValue = await createContext(app.contexts, viewer, 'bench', 'local');
@@ -144,6 +185,59 @@ try {
   await infra.close();
   await orm.close();
   rmSync(dir, { recursive: true, force: true });
+}
+
+/**
+ * Gates every other item (MEMBERS, or TIERS with the author's tier), gives each author a
+ * free tier, and makes a fan who holds memberships of half of the gated items' authors and
+ * a stranger who holds none.
+ */
+async function memberships(em: Em) {
+  const authors = await em.find(
+    User,
+    { handle: { $like: 'author%' } },
+    { orderBy: { handle: 'asc' } },
+  );
+  const tiers = authors.map((author) =>
+    em.create(Tier, {
+      creator: author,
+      name: 'Supporters',
+      priceMinor: 0,
+      currency: 'USD',
+      interval: BillingInterval.MONTH,
+    }),
+  );
+  const [fan, stranger] = ['fan', 'stranger'].map((handle) =>
+    em.create(User, {
+      email: `${handle}@bench.test`,
+      passwordHash: 'x',
+      handle,
+      displayName: handle,
+      role: Role.USER,
+    }),
+  );
+  // The fan holds the tiers of author1, 3, 5, 7 and 9: half of the authors of gated items.
+  tiers.forEach((tier, i) => {
+    const n = Number(authors[i]!.handle.slice('author'.length));
+    if (n % 2 === 1 && n < 10)
+      em.create(Membership, {
+        tier,
+        member: fan!,
+        creatorId: tier.creator.id,
+        status: MembershipStatus.ACTIVE,
+      });
+  });
+  await em.flush();
+  const byAuthor = new Map(tiers.map((t) => [t.creator.id, t.id]));
+  const contents = await em.find(Content, {}, { orderBy: { listedAt: 'asc' } });
+  contents.forEach((c, i) => {
+    if (i % 2 === 0) return;
+    c.visibility = i % 4 === 1 ? Visibility.MEMBERS : Visibility.TIERS;
+    c.tierIds = c.visibility === Visibility.TIERS ? [byAuthor.get(c.author.id)!] : [];
+    c.preview = previewOf(c.body);
+  });
+  await em.flush();
+  return { fan: fan!.id, stranger: stranger!.id };
 }
 
 function after(cursor: string | null | undefined) {
