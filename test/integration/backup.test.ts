@@ -174,6 +174,23 @@ async function populate(t: TestServer) {
   await mod.client.LeaveConversation({ id: room.id });
   await cat.client.BlockUser({ userId: fans[0]!.id });
 
+  // Memberships: a free tier with a member, a paid one with a pending checkout, gated content.
+  const free = (
+    await ann.client.CreateTier({ input: { name: 'Paddlers', price: { amountMinor: 0, currency: 'NOK' } } })
+  ).createTier;
+  const paid = (
+    await ann.client.CreateTier({ input: { name: 'Guides', price: { amountMinor: 9900, currency: 'NOK' } } })
+  ).createTier;
+  await cat.client.JoinTier({ tierId: free.id });
+  await bob.client.JoinTier({ tierId: paid.id });
+  await publish(ann.client, {
+    kind: 'ARTICLE',
+    title: 'Guides only',
+    body: 'Where the seals sleep.',
+    visibility: 'TIERS',
+    tierIds: [paid.id],
+  });
+
   await until(
     'the model that knows the co-likes to be persisted',
     async () => {
