@@ -5,7 +5,7 @@ import { BillingEvent } from './billing-event.entity.js';
 import { ExpirySweep } from './billing/billing.expiry.js';
 import { mountBillingPages } from './billing/billing.pages.js';
 import { BillingProcessor } from './billing/billing.processor.js';
-import { mountBillingWebhook } from './billing/billing.webhook.js';
+import { BillingWebhook } from './billing/billing.webhook.js';
 import { MembershipsJob } from './billing/memberships-job.entity.js';
 import { billingProvider } from './billing/providers.js';
 import { Membership } from './membership.entity.js';
@@ -52,7 +52,12 @@ export const memberships = defineFeature<MembershipsPublic>({
   entities: [Tier, Membership, BillingEvent, MembershipsJob],
   create({ config, pubsub, logger, baseUrl, fork, db }, use) {
     const events = new MembershipEvents(pubsub, logger);
-    const processor = new BillingProcessor({ fork, db, events, logger });
+    const webhook = new BillingWebhook({
+      secret: config.billing.stripeWebhookSecret,
+      toleranceSeconds: config.billing.webhookToleranceSeconds,
+      processor: new BillingProcessor({ fork, db, events, logger }),
+      logger,
+    });
     const expiry = new ExpirySweep({
       fork,
       events,
@@ -89,13 +94,8 @@ export const memberships = defineFeature<MembershipsPublic>({
         ),
       ],
       routes(app) {
-        mountBillingWebhook(app, {
-          secret: config.billing.stripeWebhookSecret,
-          toleranceSeconds: config.billing.webhookToleranceSeconds,
-          processor,
-          logger,
-        });
-        mountBillingPages(app, { provider: config.billing.provider, processor, logger });
+        webhook.mount(app);
+        mountBillingPages(app, { provider: config.billing.provider, webhook, logger });
       },
     };
   },

@@ -3,7 +3,7 @@ import { commit, type DbKind, type Em } from '../../../infra/db.js';
 import type { Logger } from '../../../infra/logger.js';
 import { isId } from '../../accounts/index.js';
 import { BillingEvent } from '../billing-event.entity.js';
-import { Membership } from '../membership.entity.js';
+import { Membership, MembershipStatus } from '../membership.entity.js';
 import type { MembershipEvents } from '../memberships.events.js';
 import { Tier } from '../tier.entity.js';
 import type { BillingFacts, ProviderEvent } from './billing.payloads.js';
@@ -41,6 +41,7 @@ export class BillingProcessor {
       return 'ignored';
     }
     const facts = transition.facts(event.data.object);
+    let status: MembershipStatus | undefined;
     const outcome = await commit({ em: this.deps.fork() }, async (tx, committed) => {
       const inserted = await tx
         .createQueryBuilder(BillingEvent)
@@ -53,7 +54,9 @@ export class BillingProcessor {
       // Recorded all the same: the provider would redeliver it unchanged, to no avail.
       if (!m) return 'unknown-membership' as const;
       const interval = async () => (await tx.findOneOrFail(Tier, m.tier.id)).interval;
-      if (!(await transition.apply(m, { facts, now, interval }))) return 'unchanged' as const;
+      const changed = await transition.apply(m, { facts, now, interval });
+      status = m.status;
+      if (!changed) return 'unchanged' as const;
       m.updatedAt = now;
       committed.afterCommit(() => this.deps.events.changed(m));
       return 'applied' as const;
@@ -63,7 +66,13 @@ export class BillingProcessor {
         { ...log, membershipId: facts.membershipId, subscriptionId: facts.subscriptionId },
         'billing event for no known membership: acknowledged',
       );
-    else logger.info({ ...log, outcome }, 'billing event processed');
+    else if (
+      event.type === 'checkout.session.completed' &&
+      (status === MembershipStatus.EXPIRED || status === MembershipStatus.CANCELED)
+    )
+      // Paid for a membership that had ended meanwhile (cancelled while pending): a refund case.
+      logger.warn({ ...log, status }, 'checkout completed for a membership no longer pending');
+    else logger.info({ ...log, outcome, status }, 'billing event processed');
     return outcome;
   }
 
