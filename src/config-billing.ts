@@ -23,6 +23,9 @@ export const billingEnv = {
   MEMBERSHIP_EXPIRY_INTERVAL_MS: z.coerce.number().int().positive().default(60_000),
 };
 
+/** Public, so development and tests only (never used when NODE_ENV=production). */
+export const DEV_WEBHOOK_SECRET = 'whsec_marquee_development_do_not_use_in_production';
+
 type BillingEnv = z.infer<z.ZodObject<typeof billingEnv>>;
 
 export interface BillingConfig {
@@ -33,7 +36,11 @@ export interface BillingConfig {
   provider: 'stripe' | 'test' | 'none';
   /** Secret. Never logged. */
   stripeSecretKey?: string;
-  /** Secret. Never logged. */
+  /**
+   * Secret. Never logged. Verifies `POST /webhooks/billing`: STRIPE_WEBHOOK_SECRET, or
+   * outside production a fixed development secret, so that the test provider's events and
+   * tests go through the same verified path. Unset: the webhook answers 404.
+   */
   stripeWebhookSecret?: string;
   stripeApi: { host?: string; port?: number; protocol?: 'http' | 'https' };
   webhookToleranceSeconds: number;
@@ -62,7 +69,8 @@ export function billingConfig(e: BillingEnv & { NODE_ENV: string }): BillingConf
   return Object.freeze({
     provider: e.BILLING_PROVIDER ?? (e.STRIPE_SECRET_KEY ? 'stripe' : fallback),
     stripeSecretKey: e.STRIPE_SECRET_KEY,
-    stripeWebhookSecret: e.STRIPE_WEBHOOK_SECRET,
+    stripeWebhookSecret:
+      e.STRIPE_WEBHOOK_SECRET ?? (e.NODE_ENV === 'production' ? undefined : DEV_WEBHOOK_SECRET),
     stripeApi: Object.freeze({
       host: e.STRIPE_API_HOST,
       port: e.STRIPE_API_PORT,

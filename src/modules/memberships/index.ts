@@ -1,6 +1,12 @@
 import { defineFeature } from '../../feature.js';
+import { scheduledTask } from '../../infra/scheduler.js';
 import { content } from '../content/index.js';
 import { BillingEvent } from './billing-event.entity.js';
+import { ExpirySweep } from './billing/billing.expiry.js';
+import { mountBillingPages } from './billing/billing.pages.js';
+import { BillingProcessor } from './billing/billing.processor.js';
+import { BillingWebhook } from './billing/billing.webhook.js';
+import { MembershipsJob } from './billing/memberships-job.entity.js';
 import { billingProvider } from './billing/providers.js';
 import { Membership } from './membership.entity.js';
 import { MembershipLiveResolver } from './membership-live.resolver.js';
@@ -43,9 +49,22 @@ export const memberships = defineFeature<MembershipsPublic>({
     MembershipLiveResolver,
   ],
   rules: membershipsRules,
-  entities: [Tier, Membership, BillingEvent],
-  create({ config, pubsub, logger, baseUrl }, use) {
+  entities: [Tier, Membership, BillingEvent, MembershipsJob],
+  create({ config, pubsub, logger, baseUrl, fork, db }, use) {
     const events = new MembershipEvents(pubsub, logger);
+    const webhook = new BillingWebhook({
+      secret: config.billing.stripeWebhookSecret,
+      toleranceSeconds: config.billing.webhookToleranceSeconds,
+      processor: new BillingProcessor({ fork, db, events, logger }),
+      logger,
+    });
+    const expiry = new ExpirySweep({
+      fork,
+      events,
+      logger,
+      graceSeconds: config.billing.graceSeconds,
+      intervalMs: config.billing.expiryIntervalMs,
+    });
     const service = new MembershipsService({
       provider: billingProvider(config.billing),
       events,
@@ -66,6 +85,18 @@ export const memberships = defineFeature<MembershipsPublic>({
         new MembershipLiveResolver(pubsub),
       ],
       loaders: (em) => ({ memberships: createMembershipsLoaders(em) }),
+      tasks: [
+        scheduledTask(
+          'membership expiry',
+          () => expiry.sweep(),
+          config.billing.expiryIntervalMs,
+          logger,
+        ),
+      ],
+      routes(app) {
+        webhook.mount(app);
+        mountBillingPages(app, { provider: config.billing.provider, webhook, logger });
+      },
     };
   },
 });

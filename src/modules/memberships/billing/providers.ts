@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { BillingConfig } from '../../../config-billing.js';
 import type { BillingProvider } from './billing.provider.js';
+import { stripeProvider } from './stripe.provider.js';
 
 /** No provider (production without Stripe keys): paid tiers take no new members. */
 const none: BillingProvider = {
@@ -11,7 +12,7 @@ const none: BillingProvider = {
 
 /**
  * This server as its own provider (development and tests): the checkout URL is a page of
- * the server that completes the payment (billing/test-checkout.route.ts).
+ * the server that completes the payment (billing/billing.pages.ts).
  */
 const test: BillingProvider = {
   name: 'test',
@@ -30,7 +31,6 @@ export function billingProvider(config: BillingConfig): BillingProvider {
     case 'test':
       return test;
     case 'stripe':
-      // Built by the Stripe provider (billing/stripe.provider.ts).
-      return none;
+      return stripeProvider(config);
   }
 }
