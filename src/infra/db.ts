@@ -16,14 +16,14 @@ export type DbKind = 'postgresql' | 'sqlite';
 const outDir = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /**
- * Schema that migrations own but entities do not describe: the full-text search column
- * and index (PostgreSQL) and FTS5 tables (SQLite). The schema diff leaves them alone.
+ * Schema that migrations own but entities do not describe: the full-text search columns
+ * and indexes (PostgreSQL) and FTS5 tables (SQLite). The schema diff leaves them alone.
  */
 const searchSchemaOnly = {
   skipTables: [/^content_fts/],
-  skipColumns: { contents: ['search_vector'] },
+  skipColumns: { contents: ['search_vector', 'body_vector'] },
 };
-const SEARCH_ONLY = /search_vector|content_fts/;
+const SEARCH_ONLY = /search_vector|body_vector|content_fts/;
 
 export interface DbOptions {
   /**

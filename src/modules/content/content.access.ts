@@ -87,3 +87,15 @@ export function previewOf(body: string): string {
   const kept = cut > 0 ? head.slice(0, cut) : head.slice(0, PREVIEW_LENGTH);
   return kept.join('').trimEnd();
 }
+
+/**
+ * The body text anyone who may see a content may read: the whole body when it is public,
+ * else its preview. What indexes shared by every viewer (recommendations) hold.
+ */
+export function openBody(c: {
+  visibility: Visibility;
+  body: string;
+  preview?: string | null;
+}): string {
+  return isGated(c.visibility) ? (c.preview ?? previewOf(c.body)) : c.body;
+}

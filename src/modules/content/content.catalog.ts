@@ -1,6 +1,7 @@
 import type { FilterQuery } from '@mikro-orm/core';
 import type { Em } from '../../infra/db.js';
 import { Content, ContentStatus } from './content.entity.js';
+import { openBody } from './content.access.js';
 
 /** Adds to a content's all-time figures (metrics: tracked views, shares, watch time). */
 export interface ContentTotals {
@@ -101,9 +102,10 @@ export class ContentCatalog {
 
   /**
    * A page of published content by (listedAt, id), after `cursor` or from `since`, through
-   * the (status, listed_at, id) index.
+   * the (status, listed_at, id) index. A gated content's `body` is its preview: the index it
+   * feeds serves every viewer, so it must not rank on hidden words.
    */
-  publishedPage(
+  async publishedPage(
     em: Em,
     from: { cursor: { at: Date; id: string } | null; since: Date | null },
     limit: number,
@@ -116,15 +118,24 @@ export class ContentCatalog {
       : since
         ? { listedAt: { $gte: since } }
         : {};
-    return em.find(
+    const page = await em.find(
       Content,
       { status: ContentStatus.PUBLISHED, ...where },
       {
-        fields: ['id', 'title', 'body', 'tags', 'author', 'listedAt'],
+        fields: ['id', 'title', 'body', 'tags', 'author', 'listedAt', 'visibility', 'preview'],
         orderBy: { listedAt: 'asc', id: 'asc' },
         limit,
       },
     );
+    // Plain objects: changing `body` on the managed entities would be flushed as an edit.
+    return page.map((c) => ({
+      id: c.id,
+      title: c.title,
+      body: openBody(c),
+      tags: c.tags,
+      author: c.author,
+      listedAt: c.listedAt,
+    }));
   }
 
   /**

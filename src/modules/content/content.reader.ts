@@ -21,7 +21,7 @@ import { Comment } from './comment.entity.js';
 import { ContentOrder, type ContentFilter } from './content.inputs.js';
 import type { ContentSearch } from './content.search.js';
 import { boundTag } from './content.validation.js';
-import type { BodyFacts, ContentAccess } from './content.access.js';
+import type { AccessGrants, BodyFacts, ContentAccess } from './content.access.js';
 
 const ORDERS: Record<ContentOrder, QueryOrderMap<Content>> = {
   [ContentOrder.NEWEST]: { listedAt: 'desc', id: 'desc' },
@@ -38,6 +38,11 @@ const SHAPES: Record<ContentOrder, readonly Slot[]> = {
 };
 const COMMENT_ORDER: QueryOrderMap<Comment> = { createdAt: 'asc', id: 'asc' };
 const COMMENT_SHAPE: readonly Slot[] = ['date', 'id'];
+
+/** An actor, with the request's loaders when there is a request (the GraphQL context). */
+type SearchActor = Actor & {
+  loaders?: { content: { grants(): Promise<AccessGrants> } };
+};
 
 export interface ContentDeps {
   pubsub: PubSub;
@@ -113,24 +118,44 @@ export class ContentReader {
     });
   }
 
-  async search(actor: Actor, query: string, first: number, after: string | null | undefined) {
+  /**
+   * Full-text search as `actor` may see it: gated bodies match only for viewers who may
+   * read them. Over a request, the grants come from its loaders, so the body fields of the
+   * page do not read them again.
+   */
+  async search(actor: SearchActor, query: string, first: number, after: string | null | undefined) {
     const size = pageSize(first);
     const offset = after ? Number(decodeCursor('search', after)) : 0;
     if (!Number.isSafeInteger(offset) || offset < 0)
       throw badInput('after', 'is not a valid cursor for this list');
-    const { ids, total } = await this.deps.search.search(actor.em, query, size, offset);
-    const found = await actor.em.find(Content, { id: { $in: ids } });
+    const rule = this.deps.access.get();
+    const grants = await (actor.loaders?.content.grants() ??
+      rule.grants(actor.em, actor.viewer, new Date()));
+    const { hits, total } = await this.deps.search.search(actor.em, query, grants, size, offset);
+    const found = hits.length
+      ? await actor.em.find(Content, { id: { $in: hits.map((h) => h.id) } })
+      : [];
     const byId = new Map(found.map((c) => [c.id, c]));
-    const nodes = ids.map((id) => byId.get(id)).filter((c): c is Content => !!c);
-    const edges = nodes.map((node, i) => ({
-      cursor: encodeCursor('search', String(offset + i + 1)),
-      node,
-    }));
+    const edges = hits.flatMap((hit, i) => {
+      const node = byId.get(hit.id);
+      if (!node) return [];
+      // Never expected: the SQL asked a translation of the rule (`readableSql`). Asking the
+      // rule itself as well means a drift between the two (a new visibility, a changed
+      // rule) drops the row, and says so, rather than show what its hidden text matched.
+      if (!hit.open && !rule.canReadBody(grants, bodyFacts(node))) {
+        this.deps.logger.error(
+          { contentId: node.id },
+          'search matched a hidden body the rule does not let the viewer read',
+        );
+        return [];
+      }
+      return [{ cursor: encodeCursor('search', String(offset + i + 1)), node }];
+    });
     return {
       edges,
       totalCount: total,
       pageInfo: {
-        hasNextPage: offset + ids.length < total,
+        hasNextPage: offset + hits.length < total,
         hasPreviousPage: offset > 0,
         startCursor: edges[0]?.cursor ?? null,
         endCursor: edges.at(-1)?.cursor ?? null,

@@ -25,6 +25,7 @@ export { canRead, canWatchMetrics, type ContentFacts } from './content.policy.js
 export {
   ContentAccess,
   isGated,
+  openBody,
   previewOf,
   Visibility,
   type AccessGrants,
