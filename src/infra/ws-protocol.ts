@@ -3,11 +3,11 @@ import type { WebSocket, WebSocketServer } from 'ws';
 /** graphql-transport-ws: "Invalid message received". */
 const BAD_MESSAGE = 4400;
 /** Messages only a server sends; a client is not allowed to send these. */
-const SERVER_ONLY = /"type"\s*:\s*"(next|error)"/;
+const SERVER_ONLY = /"type"\s*:\s*"(next|error|connection_ack)"/;
 
 /**
  * Closes with 4400 a socket whose client sends a message only a server may send (`next`,
- * `error`). graphql-ws throws on those, and its `ws` adapter answers any throw with 4500
+ * `error`, `connection_ack`). graphql-ws throws on those, and its `ws` adapter answers any throw with 4500
  * "Internal server error" and a console.error: a client's mistake would read as a fault of
  * the server. Installed before graphql-ws's own `connection` listener, it wraps the message
  * listener graphql-ws adds, so the message never reaches it.
@@ -36,7 +36,9 @@ function isServerOnly(data: unknown): boolean {
   if (!SERVER_ONLY.test(text)) return false;
   try {
     const message = JSON.parse(text) as { type?: unknown } | null;
-    return message?.type === 'next' || message?.type === 'error';
+    return (
+      message?.type === 'next' || message?.type === 'error' || message?.type === 'connection_ack'
+    );
   } catch {
     return false; // not JSON: graphql-ws closes it with 4400 itself
   }

@@ -176,13 +176,20 @@ async function populate(t: TestServer) {
 
   // Memberships: a free tier with a member, a paid one with a pending checkout, gated content.
   const free = (
-    await ann.client.CreateTier({ input: { name: 'Paddlers', price: { amountMinor: 0, currency: 'NOK' } } })
+    await ann.client.CreateTier({
+      input: { name: 'Paddlers', price: { amountMinor: 0, currency: 'NOK' } },
+    })
   ).createTier;
   const paid = (
-    await ann.client.CreateTier({ input: { name: 'Guides', price: { amountMinor: 9900, currency: 'NOK' } } })
+    await ann.client.CreateTier({
+      input: { name: 'Guides', price: { amountMinor: 9900, currency: 'NOK' } },
+    })
   ).createTier;
   await cat.client.JoinTier({ tierId: free.id });
-  await bob.client.JoinTier({ tierId: paid.id });
+  const { checkoutUrl } = (await bob.client.JoinTier({ tierId: paid.id })).joinTier;
+  // The test provider's checkout page completes the payment: a signed event, recorded once.
+  const paidUp = await fetch(checkoutUrl!, { method: 'POST' });
+  assert.equal(paidUp.status, 200, await paidUp.text());
   await publish(ann.client, {
     kind: 'ARTICLE',
     title: 'Guides only',

@@ -53,6 +53,19 @@ for (const target of targets()) {
       });
     }
 
+    // Found by the fuzz (seed 20261202): graphql-ws threw on it, which read as 4500.
+    it('should close with 4400 a client that sends a connection_ack, before or after its own ack', async () => {
+      const early = await session(t.server.wsUrl, [
+        { type: 'connection_init' },
+        { type: 'connection_ack' },
+      ]);
+      assert.equal(early.code, 4400);
+      const late = await session(t.server.wsUrl, [{ type: 'connection_init' }], {
+        afterAck: [{ type: 'connection_ack' }],
+      });
+      assert.equal(late.code, 4400);
+    });
+
     it('should keep serving other sockets after refusing one', async () => {
       await session(t.server.wsUrl, [{ type: 'connection_init' }, { type: 'next', id: '1' }]);
       const { code, received } = await session(t.server.wsUrl, [{ type: 'connection_init' }], {

@@ -1,7 +1,7 @@
 import type { Em } from '../../infra/db.js';
 import type { Logger } from '../../infra/logger.js';
 import type { PubSub } from '../../infra/pubsub.js';
-import { CONTENT_PUBLISHED, type ContentCatalog } from '../content/index.js';
+import { CONTENT_PUBLISHED, openBody, type ContentCatalog } from '../content/index.js';
 import { TextIndex, type TextDocument } from './model/index.js';
 import { AuthorIndex } from './recs.author-index.js';
 
@@ -47,7 +47,8 @@ export class TextStore {
       this.stopListening = async () => events.return?.();
       if (this.stopped) await events.return?.();
       for await (const { content: c } of events) {
-        this.add(c.id, c.authorId, Date.parse(c.listedAt), c);
+        // A gated body is indexed by its preview: similarity never ranks on hidden words.
+        this.add(c.id, c.authorId, Date.parse(c.listedAt), { ...c, body: openBody(c) });
       }
     });
     following.catch((err: unknown) =>
