@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import assert from 'node:assert/strict';
+import { MembershipsJob } from '../../src/modules/memberships/index.js';
 import { execFile } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -30,6 +31,7 @@ const building = {
   CHAT_ENCRYPTION_KEYS,
   RECS_REBUILD_INTERVAL_MS: '200',
   RECS_POLL_INTERVAL_MS: '100',
+  MEMBERSHIP_EXPIRY_INTERVAL_MS: '100',
 };
 // High chat limits: a test writes messages as fast as it can during a backup.
 const serving = {
@@ -205,6 +207,10 @@ async function populate(t: TestServer) {
       return list.some((r) => r.content.id === chess.id && r.reason === 'COLLABORATIVE') || null;
     },
     400,
+  );
+  await until(
+    'the membership expiry job to have claimed its row once',
+    async () => (await t.server.orm.em.fork().count(MembershipsJob, {})) > 0 || null,
   );
   return { bread, chess, room, direct, hello };
 }

@@ -21,6 +21,7 @@ import { ContentTiersResolver, TierResolver, UserTiersResolver } from './tier.re
 
 export { Tier, Money, BillingInterval } from './tier.entity.js';
 export { Membership, MembershipStatus } from './membership.entity.js';
+export { MembershipsJob } from './billing/memberships-job.entity.js';
 export { canReadBody, givesAccess } from './memberships.policy.js';
 export { MembershipsService } from './memberships.service.js';
 
