@@ -1,7 +1,7 @@
 import type { Em } from '../../infra/db.js';
 import type { Logger } from '../../infra/logger.js';
 import type { PubSub } from '../../infra/pubsub.js';
-import { CONTENT_PUBLISHED, type ContentCatalog } from '../content/index.js';
+import { CONTENT_PUBLISHED, previewOf, Visibility, type ContentCatalog } from '../content/index.js';
 import { TextIndex, type TextDocument } from './model/index.js';
 import { AuthorIndex } from './recs.author-index.js';
 
@@ -11,6 +11,22 @@ const PAGE = 1000;
  * or another machine's clock, can list content slightly in the past.
  */
 const CATCH_UP_MARGIN_MS = 60_000;
+
+/**
+ * The words similarity may use of a content: of a gated one only its preview, which anyone
+ * who may see it reads, so no ranking (similarContents, recommendations) can reveal a word
+ * of a hidden body. A row read without its visibility (the catch-up's) counts as gated.
+ */
+function textOf(c: {
+  title: string;
+  body: string;
+  tags: string[];
+  visibility?: Visibility;
+  preview?: string | null;
+}): TextDocument {
+  const body = c.visibility === Visibility.PUBLIC ? c.body : (c.preview ?? previewOf(c.body));
+  return { title: c.title, body, tags: c.tags };
+}
 
 /**
  * Every published content's words and tags, for content similarity. Built from the
@@ -47,7 +63,7 @@ export class TextStore {
       this.stopListening = async () => events.return?.();
       if (this.stopped) await events.return?.();
       for await (const { content: c } of events) {
-        this.add(c.id, c.authorId, Date.parse(c.listedAt), c);
+        this.add(c.id, c.authorId, Date.parse(c.listedAt), textOf(c));
       }
     });
     following.catch((err: unknown) =>
@@ -91,8 +107,7 @@ export class TextStore {
       const page = await this.catalog.publishedPage(em, { cursor, since }, PAGE);
       for (const c of page) {
         if (this.index.has(c.id)) continue;
-        const doc = { title: c.title, body: c.body, tags: c.tags };
-        this.add(c.id, c.author.id, c.listedAt.getTime(), doc);
+        this.add(c.id, c.author.id, c.listedAt.getTime(), textOf(c));
         added++;
       }
       em.clear();
