@@ -92,8 +92,12 @@ export class TextStore {
       const page = await this.catalog.publishedPage(em, { cursor, since }, PAGE);
       for (const c of page) {
         if (this.index.has(c.id)) continue;
-        const doc = { title: c.title, body: c.body, tags: c.tags };
-        this.add(c.id, c.author.id, c.listedAt.getTime(), doc);
+        // The catalog gives a gated content's preview as its body.
+        this.add(c.id, c.author.id, c.listedAt.getTime(), {
+          title: c.title,
+          body: c.body,
+          tags: c.tags,
+        });
         added++;
       }
       em.clear();
