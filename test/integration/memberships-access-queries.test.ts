@@ -136,6 +136,27 @@ for (const target of targets()) {
       }
     });
 
+    it('should stop matching the words of a body gated after publication', async () => {
+      const words = 'sphagnum sphagnum bog cotton sphagnum';
+      const { createContent: p } = await fx.bob.client.CreateContent({
+        input: { kind: 'ARTICLE', title: 'Sphagnum bogs', body: words },
+      });
+      await fx.bob.client.PublishContent({ id: p.id });
+      const filler = 'Ferries leave the harbour at dawn, and the gulls follow them out. '.repeat(5);
+      const later = await draft(fx.ann.client, {
+        title: 'Harbour notes',
+        body: `${filler}${words}`,
+      });
+      await fx.ann.client.PublishContent({ id: later.id });
+      const similar = async () =>
+        (await fx.bob.client.SimilarContents({ contentId: p.id })).similarContents.some(
+          (c) => c.id === later.id,
+        );
+      await until('the public body to match', async () => (await similar()) || null);
+      await fx.ann.client.UpdateContent({ id: later.id, input: { visibility: 'MEMBERS' } });
+      await until('the gated body to stop matching', async () => !(await similar()) || null);
+    });
+
     it('should gate trending for each viewer and visibility', async () => {
       // Engagement of someone who is not one of the viewers (it would change their
       // recommendations).

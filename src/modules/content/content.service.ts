@@ -14,7 +14,7 @@ import { previewOf, Visibility } from './content.access.js';
 
 /** The most tiers one content may be gated by. */
 const MAX_GATING_TIERS = 20;
-import { CONTENT_ACTIVITY, CONTENT_PUBLISHED } from './content.topics.js';
+import { CONTENT_ACTIVITY, CONTENT_PUBLISHED, CONTENT_REVISED } from './content.topics.js';
 import { commentEvent, contentSnapshot } from './content.snapshots.js';
 import {
   normalizeTags,
@@ -63,7 +63,7 @@ export class ContentService extends ContentReader {
   }
 
   update(actor: SignedInActor, id: string, input: UpdateContentInput): Promise<Content> {
-    return commit(actor, async (tx) => {
+    return commit(actor, async (tx, committed) => {
       const content = await this.editable(tx, actor, id);
       if (input.title !== undefined && input.title !== null)
         content.title = validateTitle(input.title);
@@ -102,6 +102,12 @@ export class ContentService extends ContentReader {
         content.tags = tags;
       }
       content.updatedAt = new Date();
+      if (content.status === ContentStatus.PUBLISHED) {
+        const revised = contentSnapshot(content);
+        committed.afterCommit(() =>
+          this.emit(() => this.deps.pubsub.publish(CONTENT_REVISED, { content: revised })),
+        );
+      }
       return content;
     });
   }

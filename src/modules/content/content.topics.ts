@@ -51,12 +51,22 @@ export type ContentActivityEvent =
       contentAuthorId: string;
     };
 
+/**
+ * A published content whose text or visibility was edited: what indexes of its words
+ * (recommendations' similarity) must redo, so a body gated after publication stops counting.
+ */
+export interface ContentRevisedEvent {
+  content: ContentSnapshot;
+}
+
 export const CONTENT_PUBLISHED = 'content.published';
+export const CONTENT_REVISED = 'content.revised';
 export const CONTENT_ACTIVITY = 'content.activity';
 
 declare module '../../infra/pubsub.js' {
   interface Topics {
     [CONTENT_PUBLISHED]: ContentPublishedEvent;
     [CONTENT_ACTIVITY]: ContentActivityEvent;
+    [CONTENT_REVISED]: ContentRevisedEvent;
   }
 }

@@ -32,7 +32,7 @@ export {
   type BodyAccessRule,
   type BodyFacts,
 } from './content.access.js';
-export { CONTENT_ACTIVITY, CONTENT_PUBLISHED } from './content.topics.js';
+export { CONTENT_ACTIVITY, CONTENT_PUBLISHED, CONTENT_REVISED } from './content.topics.js';
 export { contentFromSnapshot, contentSnapshot } from './content.snapshots.js';
 export type { ContentSnapshot } from './content.topics.js';
 

@@ -1,7 +1,12 @@
 import type { Em } from '../../infra/db.js';
 import type { Logger } from '../../infra/logger.js';
 import type { PubSub } from '../../infra/pubsub.js';
-import { CONTENT_PUBLISHED, openBody, type ContentCatalog } from '../content/index.js';
+import {
+  CONTENT_PUBLISHED,
+  CONTENT_REVISED,
+  openBody,
+  type ContentCatalog,
+} from '../content/index.js';
 import { TextIndex, type TextDocument } from './model/index.js';
 import { AuthorIndex } from './recs.author-index.js';
 
@@ -26,6 +31,7 @@ export class TextStore {
   readonly index = new TextIndex();
   readonly authors = new AuthorIndex();
   private stopListening?: () => Promise<unknown>;
+  private stopRevising?: () => Promise<unknown>;
   private stopped = false;
   private timer?: NodeJS.Timeout;
   /** The catch-up in flight, if any: one at a time, and awaited by `stop()`. */
@@ -48,11 +54,29 @@ export class TextStore {
       if (this.stopped) await events.return?.();
       for await (const { content: c } of events) {
         // A gated body is indexed by its preview: similarity never ranks on hidden words.
-        this.add(c.id, c.authorId, Date.parse(c.listedAt), { ...c, body: openBody(c) });
+        this.add(c.id, c.authorId, Date.parse(c.listedAt), {
+          title: c.title,
+          body: openBody(c),
+          tags: c.tags,
+        });
       }
     });
     following.catch((err: unknown) =>
       this.logger.error({ err }, 'the content similarity index stopped following publications'),
+    );
+    const revising = this.pubsub.listen(CONTENT_REVISED).then(async (events) => {
+      this.stopRevising = async () => events.return?.();
+      if (this.stopped) await events.return?.();
+      // An edited content's words are indexed anew: a body gated after publication (or
+      // rewritten) stops counting with its old words.
+      for await (const { content: c } of events) {
+        if (!this.index.has(c.id)) continue;
+        this.index.remove(c.id);
+        this.index.add(c.id, { title: c.title, body: openBody(c), tags: c.tags });
+      }
+    });
+    revising.catch((err: unknown) =>
+      this.logger.error({ err }, 'the content similarity index stopped following edits'),
     );
     await this.catchUp(fork()).catch((err: unknown) =>
       this.logger.error({ err }, 'building the content similarity index failed'),
@@ -76,6 +100,7 @@ export class TextStore {
     this.stopped = true;
     clearInterval(this.timer);
     await this.stopListening?.();
+    await this.stopRevising?.();
     await this.catchingUp;
   }
 
