@@ -13,7 +13,7 @@ import { MembershipLiveResolver } from './membership-live.resolver.js';
 import { MembershipResolver } from './membership.resolver.js';
 import { MembershipEvents } from './memberships.events.js';
 import { createMembershipsLoaders, type MembershipsLoaders } from './memberships.loaders.js';
-import { canReadBody } from './memberships.policy.js';
+import { MembershipAccess } from './memberships.access.js';
 import { membershipsRules } from './memberships.rules.js';
 import { MembershipsService } from './memberships.service.js';
 import { Tier } from './tier.entity.js';
@@ -69,15 +69,10 @@ export const memberships = defineFeature<MembershipsPublic>({
     const service = new MembershipsService({
       provider: billingProvider(config.billing),
       events,
-      graceSeconds: config.billing.graceSeconds,
       publicUrl: config.billing.publicUrl,
       logger,
     });
-    use(content).access.provide({
-      grants: (em, viewer, now) => service.grants(em, viewer, now),
-      canReadBody,
-      checkTiers: (em, authorId, tierIds) => service.checkTiers(em, authorId, tierIds),
-    });
+    use(content).access.provide(new MembershipAccess(config.billing.graceSeconds));
     return {
       services: { memberships: service },
       resolvers: [

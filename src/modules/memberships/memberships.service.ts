@@ -1,16 +1,14 @@
 import { AppError, badInput, conflict, ErrorCode, forbidden, notFound } from '../../errors.js';
 import { commit, type Em } from '../../infra/db.js';
 import type { Logger } from '../../infra/logger.js';
-import { isAdminUser, isId, type Actor, type SignedInActor, type User } from '../accounts/index.js';
-import type { AccessGrants } from '../content/index.js';
+import { isAdminUser, isId, type Actor, type SignedInActor } from '../accounts/index.js';
 import { Tier, BillingInterval } from './tier.entity.js';
 import { Membership, MembershipStatus, OPEN_STATUSES, openKey } from './membership.entity.js';
 import { MembershipsReason } from './memberships.errors.js';
 import type { CreateTierInput, UpdateTierInput } from './memberships.inputs.js';
-import { canCancel, givesAccess, NO_GRANTS, staffGrants } from './memberships.policy.js';
+import { canCancel } from './memberships.policy.js';
 import {
   MAX_TIERS_PER_CREATOR,
-  normalizeIds,
   validateDescription,
   validateMoney,
   validatePerks,
@@ -22,7 +20,6 @@ import type { MembershipEvents } from './memberships.events.js';
 export interface MembershipsDeps {
   provider: BillingProvider;
   events: MembershipEvents;
-  graceSeconds: number;
   /** The server's public base URL, or null to derive it from the request. */
   publicUrl: string | null;
   logger: Logger;
@@ -30,59 +27,16 @@ export interface MembershipsDeps {
 
 const isFree = (tier: Tier) => tier.priceMinor === 0;
 
+/** The provider did not answer or refused: nothing was written, the member may retry. */
+const billingFailed = (message: string) =>
+  new AppError(ErrorCode.Unavailable, message, { retryAfter: 5 }, MembershipsReason.BILLING_FAILED);
+
 /** The memberships a list shows at most (`myMemberships` is not paged). */
 const MAX_MY_MEMBERSHIPS = 500;
-const ACCESS_STATUSES = [
-  MembershipStatus.ACTIVE,
-  MembershipStatus.PAST_DUE,
-  MembershipStatus.CANCELED,
-];
 
-/** Tiers and memberships: creating, joining, cancelling; the viewer's access grants. */
+/** Tiers and memberships: creating, joining, cancelling (access: memberships.access.ts). */
 export class MembershipsService {
   constructor(readonly deps: MembershipsDeps) {}
-
-  // ------------------------------------------------------------------ access
-
-  /** What `viewer` holds at `now`: one query for a signed-in user, none otherwise. */
-  async grants(em: Em, viewer: User | null, now: Date): Promise<AccessGrants> {
-    if (!viewer) return NO_GRANTS;
-    const staff = staffGrants(viewer);
-    if (staff) return staff;
-    const rows = await em.find(
-      Membership,
-      { member: viewer.id, status: { $in: ACCESS_STATUSES } },
-      { fields: ['tier', 'creatorId', 'status', 'currentPeriodEnd'], disableIdentityMap: true },
-    );
-    const live = rows.filter((m) =>
-      givesAccess(
-        { status: m.status, currentPeriodEnd: m.currentPeriodEnd ?? null },
-        now,
-        this.deps.graceSeconds,
-      ),
-    );
-    return {
-      viewerId: viewer.id,
-      all: false,
-      creatorIds: new Set(live.map((m) => m.creatorId)),
-      tierIds: new Set(live.map((m) => m.tier.id)),
-    };
-  }
-
-  /** The author's own tiers among `tierIds`; BAD_USER_INPUT naming the first that is not. */
-  async checkTiers(em: Em, authorId: string, tierIds: readonly string[]): Promise<string[]> {
-    const ids = normalizeIds('tierIds', tierIds);
-    const own = await em.find(Tier, { id: { $in: ids }, creator: authorId }, { fields: ['id'] });
-    const found = new Set(own.map((t) => t.id));
-    const stranger = ids.find((id) => !found.has(id));
-    if (stranger)
-      throw badInput(
-        'tierIds',
-        `${stranger} is not one of your tiers`,
-        MembershipsReason.NOT_YOUR_TIER,
-      );
-    return ids;
-  }
 
   // ------------------------------------------------------------------ tiers
 
@@ -231,12 +185,7 @@ export class MembershipsService {
         id: membership.id,
         status: MembershipStatus.PENDING,
       });
-      throw new AppError(
-        ErrorCode.Unavailable,
-        'The billing provider could not start a checkout; try again',
-        { retryAfter: 5 },
-        MembershipsReason.BILLING_FAILED,
-      );
+      throw billingFailed('The billing provider could not start a checkout; try again');
     }
     await actor.em.fork().nativeUpdate(Membership, { id: membership.id }, { checkoutUrl: url });
     membership.checkoutUrl = url;
@@ -256,8 +205,14 @@ export class MembershipsService {
       throw forbidden('Only the member may cancel this membership', MembershipsReason.NOT_MEMBER);
     const endsAtOnce = isFree(found.tier.getEntity()) || found.status === MembershipStatus.PENDING;
     // The provider first: were it to fail after the commit, the member would be charged on.
-    if (!endsAtOnce && found.providerSubscriptionId && !found.cancelAtPeriodEnd)
-      await this.deps.provider.cancelAtPeriodEnd(found.providerSubscriptionId);
+    if (!endsAtOnce && found.providerSubscriptionId && !found.cancelAtPeriodEnd) {
+      try {
+        await this.deps.provider.cancelAtPeriodEnd(found.providerSubscriptionId);
+      } catch (err) {
+        this.deps.logger.error({ err, membershipId: found.id }, 'billing cancellation failed');
+        throw billingFailed('The billing provider could not cancel the subscription; try again');
+      }
+    }
     const { membership, changed } = await commit(actor, async (tx) => {
       const m = await tx.findOneOrFail(Membership, { id: found.id });
       if (m.status === MembershipStatus.EXPIRED || m.status === MembershipStatus.CANCELED)
