@@ -10,7 +10,7 @@ import type { Logger } from './infra/logger.js';
 import { PubSub } from './infra/pubsub.js';
 import { memoryRateLimiter, redisRateLimiter } from './infra/rate-limit.js';
 import { connectRedis } from './infra/redis.js';
-import { unauthenticated } from './errors.js';
+import { badInput, unauthenticated } from './errors.js';
 import { accounts } from './modules/accounts/index.js';
 
 /**
@@ -69,6 +69,17 @@ export function assemble(features: readonly Feature[], infra: Infra, orm: Orm): 
   const loaderFactories = parts.flatMap((p) => (p.loaders ? [p.loaders] : []));
   const hooks = parts.flatMap((p) => (p.connections ? [p.connections] : []));
   const { tokens } = use(accounts);
+  const keys = parts.find((p) => p.keys)?.keys;
+  const viewerIdFrom = (authorization: unknown) => {
+    if (
+      authorization !== undefined &&
+      authorization !== null &&
+      typeof authorization !== 'string'
+    ) {
+      throw unauthenticated('authorization must be a string');
+    }
+    return tokens.verifyHeader(authorization);
+  };
   return {
     use,
     routes(app) {
@@ -81,16 +92,25 @@ export function assemble(features: readonly Feature[], infra: Infra, orm: Orm): 
       logger: infra.logger,
       loaders: (em, viewer) =>
         Object.assign({}, ...loaderFactories.map((make) => make(em, viewer))) as Loaders,
-      viewerIdFrom(authorization) {
-        if (
-          authorization !== undefined &&
-          authorization !== null &&
-          typeof authorization !== 'string'
-        ) {
-          throw unauthenticated('authorization must be a string');
-        }
-        return tokens.verifyHeader(authorization);
+      viewerIdFrom,
+      async authenticate({ authorization, apiKey }) {
+        const given = apiKey !== undefined && apiKey !== null && apiKey !== '';
+        if (!given) return { viewerId: await viewerIdFrom(authorization), apiKey: null };
+        if (authorization) throw badInput('x-api-key', 'send an API key or a token, not both');
+        if (typeof apiKey !== 'string' || !keys) throw unauthenticated('Unknown API key');
+        const { principal, userId } = await keys.authenticate(apiKey);
+        return { viewerId: userId, apiKey: principal };
       },
+      async meterKey(key) {
+        const d = await infra.limiter.hit('apikey', key.id, key.rateLimitPerMinute, 60);
+        return {
+          allowed: d.allowed,
+          limit: key.rateLimitPerMinute,
+          remaining: d.remaining,
+          resetSeconds: d.retryAfter,
+        };
+      },
+      invalidKeys: (ids) => (keys ? keys.invalid(ids) : Promise.resolve(new Set(ids))),
     },
     connections: {
       async opened(userId, connectionId) {

@@ -17,8 +17,23 @@ export interface Loaders {}
  * for one subscription, and every event gets its own EntityManager and loaders (see
  * `src/live.ts`): nothing read for one event is served, stale, to the next.
  */
+/**
+ * The API key a request carries (`x-api-key`): it acts for its organisation, as the
+ * organisation's profile user (`viewer`), within its scopes (`infra/api-scopes.ts`).
+ */
+export interface KeyPrincipal {
+  id: string;
+  /** Safe to show and to log. */
+  prefix: string;
+  organizationId: string;
+  scopes: readonly string[];
+  rateLimitPerMinute: number;
+}
+
 export interface Context {
   viewer: User | null;
+  /** The API key of the request, null for a person's token or an anonymous caller. */
+  apiKey: KeyPrincipal | null;
   em: Em;
   loaders: Loaders;
   requestId: string;
@@ -39,6 +54,21 @@ export interface ContextFactory {
   loaders(em: Em, viewer: User | null): Loaders;
   /** The user id behind an `Authorization` value: null when absent, UNAUTHENTICATED when bad. */
   viewerIdFrom(authorization: unknown): Promise<string | null>;
+  /**
+   * Who a request is, from its `Authorization` and `x-api-key` values: a person (token), an
+   * organisation (key, as its profile user), or nobody. Both at once is BAD_USER_INPUT; a
+   * bad, revoked or expired key UNAUTHENTICATED.
+   */
+  authenticate(credentials: {
+    authorization: unknown;
+    apiKey: unknown;
+  }): Promise<{ viewerId: string | null; apiKey: KeyPrincipal | null }>;
+  /** Counts a keyed request against its key's per-minute limit (shared through Redis). */
+  meterKey(
+    key: KeyPrincipal,
+  ): Promise<{ allowed: boolean; limit: number; remaining: number; resetSeconds: number }>;
+  /** The ids among `keyIds` that no longer authenticate (revoked, expired, gone). */
+  invalidKeys(keyIds: readonly string[]): Promise<Set<string>>;
 }
 
 /**
@@ -65,11 +95,13 @@ export async function createContext(
   requestId: string,
   clientAddress: string,
   anonymousId: string | null = null,
+  apiKey: KeyPrincipal | null = null,
 ): Promise<Context> {
   const em = factory.orm.em.fork() as Em;
   const viewer = await findViewer(em, viewerId);
   const ctx: Context = {
     viewer,
+    apiKey,
     em,
     loaders: factory.loaders(em, viewer),
     requestId,

@@ -2,7 +2,7 @@ import type { EntityClass } from '@mikro-orm/core';
 import type { Express } from 'express';
 import type { Redis } from 'ioredis';
 import type { Config } from './config.js';
-import type { Loaders } from './context.js';
+import type { KeyPrincipal, Loaders } from './context.js';
 import type { ActivityBus } from './infra/activity.js';
 import type { DbKind, Em } from './infra/db.js';
 import type { Logger } from './infra/logger.js';
@@ -46,6 +46,14 @@ export interface ConnectionHooks {
   closed(userId: string, connectionId: string): Promise<void>;
 }
 
+/** How API keys authenticate (the partners feature): looked up on every request, never cached. */
+export interface KeyAuthority {
+  /** The key's principal and the user it acts as; UNAUTHENTICATED when unknown, revoked or expired. */
+  authenticate(secret: string): Promise<{ principal: KeyPrincipal; userId: string }>;
+  /** The ids among `keyIds` that no longer authenticate. */
+  invalid(keyIds: readonly string[]): Promise<Set<string>>;
+}
+
 /** What a feature's factory returns. */
 export interface Built<S> {
   /** The public services other features may `use`, and tests may reach through `MarqueeServer`. */
@@ -56,6 +64,7 @@ export interface Built<S> {
   loaders?: (em: Em, viewer: User | null) => Partial<Loaders>;
   tasks?: Task[];
   connections?: ConnectionHooks;
+  keys?: KeyAuthority;
   /** Plain HTTP routes of the feature (webhooks), mounted beside `/graphql`. */
   routes?: (app: Express) => void;
 }

@@ -4,6 +4,7 @@ import { chat } from './modules/chat/index.js';
 import { content } from './modules/content/index.js';
 import { memberships } from './modules/memberships/index.js';
 import { metrics } from './modules/metrics/index.js';
+import { partners } from './modules/partners/index.js';
 import { recommendations } from './modules/recommendations/index.js';
 
 /**
@@ -14,6 +15,7 @@ export const features: readonly Feature[] = [
   accounts,
   content,
   memberships,
+  partners,
   chat,
   metrics,
   recommendations,

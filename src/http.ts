@@ -5,9 +5,14 @@ import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
-import express, { type ErrorRequestHandler, type Express, type Request } from 'express';
+import express, {
+  type ErrorRequestHandler,
+  type Express,
+  type Request,
+  type Response,
+} from 'express';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
-import { createContext, type Context, type ContextFactory } from './context.js';
+import { createContext, type Context, type ContextFactory, type KeyPrincipal } from './context.js';
 import { dashboardRouter } from './dashboard/dashboard.routes.js';
 import {
   AppError,
@@ -155,18 +160,23 @@ export function mountHttp(
       context: async ({ req, res }) => {
         const requestId = res.locals.requestId as string;
         try {
-          const viewerId = await contexts.viewerIdFrom(req.headers.authorization);
+          const { viewerId, apiKey } = await contexts.authenticate({
+            authorization: req.headers.authorization,
+            apiKey: req.headers['x-api-key'],
+          });
+          if (apiKey) await meter(contexts, apiKey, res);
           return await createContext(
             contexts,
             viewerId,
             requestId,
             clientAddress(req),
             req.get('x-anonymous-id') ?? null,
+            apiKey,
           );
         } catch (e) {
           if (e instanceof AppError) {
             throw new GraphQLError(e.message, {
-              extensions: { ...e.extensions, http: { status: 401 } },
+              extensions: { ...e.extensions, http: { status: REFUSAL_STATUS[e.code] ?? 401 } },
             });
           }
           if (isDatabaseUnavailable(e)) {
@@ -191,6 +201,30 @@ export function mountHttp(
     }),
   );
   app.use(httpErrors(logger));
+}
+
+const REFUSAL_STATUS: Partial<Record<ErrorCode, number>> = {
+  [ErrorCode.BadUserInput]: 400,
+  [ErrorCode.RateLimited]: 429,
+};
+
+/**
+ * Counts a keyed request against its key's limit, with the IETF RateLimit headers on the
+ * response (refused or not); past the limit, RATE_LIMITED with `retryAfterSeconds`.
+ */
+async function meter(contexts: ContextFactory, key: KeyPrincipal, res: Response): Promise<void> {
+  const d = await contexts.meterKey(key);
+  res.setHeader('RateLimit-Limit', String(d.limit));
+  res.setHeader('RateLimit-Remaining', String(d.remaining));
+  res.setHeader('RateLimit-Reset', String(d.resetSeconds));
+  if (d.allowed) return;
+  res.setHeader('Retry-After', String(d.resetSeconds));
+  throw new AppError(
+    ErrorCode.RateLimited,
+    `This API key's limit of ${d.limit} requests per minute is reached; retry in ${d.resetSeconds} s`,
+    { retryAfterSeconds: d.resetSeconds, retryAfter: d.resetSeconds },
+    CommonReason.TOO_MANY_REQUESTS,
+  );
 }
 
 function clientAddress(req: Request): string {

@@ -4,7 +4,8 @@ import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Config } from './config.js';
-import { createContext, findViewer, type ContextFactory } from './context.js';
+import { createContext, findViewer, type ContextFactory, type KeyPrincipal } from './context.js';
+import { keyedSockets } from './infra/keyed-sockets.js';
 import type { ConnectionHooks } from './feature.js';
 import { CommonReason, toClientError } from './errors.js';
 import type { WsObserve } from './observability/index.js';
@@ -28,6 +29,8 @@ interface WsExtra extends Record<PropertyKey, unknown> {
   request: IncomingMessage;
   socket: WebSocket;
   viewerId?: string | null;
+  /** The API key the connection authenticated with (`connectionParams['x-api-key']`). */
+  apiKey?: KeyPrincipal | null;
   /** Set while a signed-in connection counts towards its user's presence. */
   connectionId?: string;
 }
@@ -37,6 +40,8 @@ export interface WsOptions {
   limits: Config['wsLimits'];
   /** As HTTP's `trust proxy`: client addresses come from `X-Forwarded-For`. */
   trustProxy: boolean;
+  /** How often connections opened with an API key are checked (revoked, expired: closed). */
+  keyRecheckMs?: number;
 }
 
 /**
@@ -53,11 +58,12 @@ export function serveGraphqlWs(
   contexts: ContextFactory,
   hooks: ConnectionHooks,
   production: boolean,
-  { limits: sockets, trustProxy }: WsOptions,
+  { limits: sockets, trustProxy, keyRecheckMs = 2000 }: WsOptions,
   limits: QueryLimits,
   observe: WsObserve = (options) => options,
 ) {
   const { logger } = contexts;
+  const keyed = keyedSockets();
   const wsServer = new WebSocketServer({
     server: httpServer,
     path: '/graphql',
@@ -87,7 +93,13 @@ export function serveGraphqlWs(
         // Refused by the connection limits: closing already, with its own code.
         if (ctx.extra.socket.readyState !== ctx.extra.socket.OPEN) return false;
         try {
-          ctx.extra.viewerId = await contexts.viewerIdFrom(ctx.connectionParams?.authorization);
+          const who = await contexts.authenticate({
+            authorization: ctx.connectionParams?.authorization,
+            apiKey: ctx.connectionParams?.['x-api-key'],
+          });
+          ctx.extra.viewerId = who.viewerId;
+          ctx.extra.apiKey = who.apiKey;
+          if (who.apiKey) keyed.add(ctx.extra.socket, who.apiKey.id);
           // As HTTP answers 401: a token whose account was deleted is refused now, not at
           // the first subscription.
           await findViewer(contexts.orm.em.fork() as Em, ctx.extra.viewerId);
@@ -115,8 +127,27 @@ export function serveGraphqlWs(
           typeof ctx.connectionParams?.anonymousId === 'string'
             ? ctx.connectionParams.anonymousId
             : null,
+          ctx.extra.apiKey ?? null,
         ),
-      onSubscribe: (ctx, _id, payload) => {
+      onSubscribe: async (ctx, _id, payload) => {
+        // A keyed subscription counts against its key's limit, as a keyed HTTP request does.
+        const key = ctx.extra.apiKey;
+        if (key) {
+          const d = await contexts.meterKey(key);
+          if (!d.allowed)
+            return [
+              new GraphQLError(
+                `This API key's limit of ${d.limit} requests per minute is reached`,
+                {
+                  extensions: {
+                    code: 'RATE_LIMITED',
+                    reason: CommonReason.TOO_MANY_REQUESTS,
+                    retryAfterSeconds: d.resetSeconds,
+                  },
+                },
+              ),
+            ];
+        }
         // graphql-ws's own registry, which already holds this subscription. It forgets one
         // the moment the client's `complete` arrives; `onComplete` runs only after the stream
         // has wound down, so a client subscribing again at once would still find no slot.
@@ -147,5 +178,13 @@ export function serveGraphqlWs(
   );
   /** Open WebSocket connections on this process (PlatformMetrics.liveConnections). */
   const connections = () => wsServer.clients.size;
-  return Object.assign(server, { connections });
+  const sweep = keyed.sweep(contexts, keyRecheckMs, logger);
+  const dispose = server.dispose.bind(server);
+  return Object.assign(server, {
+    connections,
+    async dispose() {
+      clearInterval(sweep);
+      await dispose();
+    },
+  });
 }

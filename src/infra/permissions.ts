@@ -3,6 +3,7 @@ import { allow, and, rule, shield, type IRule } from 'graphql-shield';
 import { applyMiddleware } from 'graphql-middleware';
 import { isDatabaseUnavailable } from './db-unavailable.js';
 import { AppError, ErrorCode, forbidden, toGraphQLError, unauthenticated } from '../errors.js';
+import { isKeyAware, noKey } from './api-scopes.js';
 
 export { allow };
 
@@ -60,7 +61,18 @@ export function protect(
   if (missing.length) {
     throw new Error(`Deny by default: no permission rule for ${missing.join(', ')}`);
   }
-  const permissions = shield(rules as Parameters<typeof shield>[0], {
+  // Keys are refused by every root field whose rule names no scope (deny by default).
+  const gated: RuleMap = {};
+  for (const [type, fields] of Object.entries(rules)) {
+    const root = (ROOTS as readonly string[]).includes(type);
+    gated[type] = Object.fromEntries(
+      Object.entries(fields).map(([f, r]) => [
+        f,
+        root && !isKeyAware(r) ? and(noKey, r as IRule) : r,
+      ]),
+    );
+  }
+  const permissions = shield(gated as Parameters<typeof shield>[0], {
     allowExternalErrors: false,
     fallbackError: (thrown, _parent, _args, ctx) => {
       if (thrown === null || thrown === undefined) {
@@ -82,7 +94,7 @@ export function protect(
   // have a rule; the rest resolve exactly as type-graphql built them.
   const generated = permissions.generate(schema) as Record<string, Record<string, unknown>>;
   const onlyRuled: Record<string, Record<string, unknown>> = {};
-  for (const [type, fields] of Object.entries(rules)) {
+  for (const [type, fields] of Object.entries(gated)) {
     for (const field of Object.keys(fields)) {
       const wrapper = generated[type]?.[field];
       if (!wrapper) throw new Error(`Permission rule for unknown field ${type}.${field}`);

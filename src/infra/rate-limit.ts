@@ -11,6 +11,8 @@ export interface RateDecision {
   allowed: boolean;
   /** Seconds until the window resets (at least 1). */
   retryAfter: number;
+  /** What is left of the limit in this window (0 once refused). */
+  remaining: number;
 }
 
 /**
@@ -50,6 +52,7 @@ function perLimit<L>(make: (points: number, duration: number) => L) {
 const decision = (r: RateLimiterRes, allowed: boolean): RateDecision => ({
   allowed,
   retryAfter: Math.max(1, Math.ceil(r.msBeforeNext / 1000)),
+  remaining: Math.max(0, r.remainingPoints),
 });
 
 /** Consumes; a refusal is a decision, any other failure (the store's) is thrown. */

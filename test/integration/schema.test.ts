@@ -30,6 +30,7 @@ const IMPLEMENTED_PARTS: string[] = [
   '30-metrics.graphql',
   '40-recommendations.graphql',
   '50-memberships.graphql',
+  '60-partners.graphql',
 ];
 
 const contractDir = resolve(process.cwd(), process.env.CONTRACT_DIR ?? '../shared/contract');

@@ -1,4 +1,5 @@
 import { rule, type IRule } from 'graphql-shield';
+import { anyKey, ApiScope, scoped } from '../../infra/api-scopes.js';
 import { AccountsReason } from './accounts.errors.js';
 import { allow, isSignedIn, type RuleMap } from '../../infra/permissions.js';
 import { forbidden } from '../../errors.js';
@@ -18,7 +19,11 @@ const mayReadEmail = rule({ cache: 'no_cache' })((parent: User, _args, ctx: Cont
 );
 
 export const accountsRules: RuleMap = {
-  Query: { me: allow, user: allow, userByHandle: allow },
+  Query: {
+    me: anyKey(allow),
+    user: scoped(ApiScope.CONTENT_READ, allow),
+    userByHandle: scoped(ApiScope.CONTENT_READ, allow),
+  },
   Mutation: { signUp: allow, logIn: allow, updateProfile: isSignedIn, setUserRole: isAdmin },
   User: { email: mayReadEmail },
 };

@@ -58,6 +58,10 @@ const signUpRefused = () =>
 
 // A hash to verify against when the email is unknown, so timing does not reveal accounts.
 const dummyHash = argon2.hash('not-a-real-password', { type: argon2.argon2id });
+/** The password hash of a user that cannot sign in (an organisation's profile). */
+const NO_PASSWORD = '!';
+const PROFILE_EMAIL_DOMAIN = 'organizations.marquee.invalid';
+const canSignIn = (hash: string) => hash.startsWith('$argon2');
 
 export class AccountsService {
   constructor(private readonly deps: AccountsDeps) {}
@@ -112,6 +116,26 @@ export class AccountsService {
    * length are checked before anything is counted: an input that cannot be an account's
    * is refused without taking a counter.
    */
+  /**
+   * A user that represents an organisation (its content's author): no password, so it can
+   * never sign in; created inside the caller's transaction. CONFLICT HANDLE_TAKEN when the
+   * handle is someone's.
+   */
+  async createProfileUser(tx: Em, handle: string, displayName: string): Promise<User> {
+    const valid = validateHandle(handle);
+    if (await tx.count(User, { handle: valid }))
+      throw conflict('slug', 'handle is already taken', AccountsReason.HANDLE_TAKEN);
+    return tx.create(User, {
+      email: `${valid}@${PROFILE_EMAIL_DOMAIN}`,
+      handle: valid,
+      displayName: validateDisplayName(displayName),
+      passwordHash: NO_PASSWORD,
+      role: Role.USER,
+      createdAt: new Date(),
+      updatedAt: new Date(),
+    });
+  }
+
   async logIn(actor: Actor, input: LogInInput) {
     const email = normalizeEmail(input.email);
     boundLoginPassword(input.password);
@@ -123,7 +147,10 @@ export class AccountsService {
     for (const d of [byEmail, byAddress]) if (!d.allowed) throw rateLimited(d.retryAfter);
 
     const user = await actor.em.findOne(User, { email }, { populate: ['passwordHash'] });
-    const ok = await argon2.verify(user?.passwordHash ?? (await dummyHash), input.password);
+    // A profile user (an organisation's) has no password: it is verified against the dummy
+    // hash, as a missing account is, so it cannot sign in and takes as long to refuse.
+    const hash = user && canSignIn(user.passwordHash) ? user.passwordHash : await dummyHash;
+    const ok = (await argon2.verify(hash, input.password)) && hash === user?.passwordHash;
     if (!user || !ok)
       throw unauthenticated('Wrong email or password', AccountsReason.WRONG_CREDENTIALS);
     return { ...(await this.deps.tokens.issue(user.id)), user };

@@ -1,9 +1,14 @@
 import { allow, isSignedIn, type RuleMap } from '../../infra/permissions.js';
+import { ApiScope, scoped } from '../../infra/api-scopes.js';
 
 // Ownership depends on the row, so the service checks it (FORBIDDEN or NOT_FOUND); the
 // rules here decide who may call at all.
 export const membershipsRules: RuleMap = {
-  Query: { tier: allow, myMemberships: isSignedIn, tierMembers: isSignedIn },
+  Query: {
+    tier: scoped(ApiScope.CONTENT_READ, allow),
+    myMemberships: isSignedIn,
+    tierMembers: isSignedIn,
+  },
   Mutation: {
     createTier: isSignedIn,
     updateTier: isSignedIn,

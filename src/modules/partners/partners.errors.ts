@@ -1,0 +1,12 @@
+/** `extensions.reason` values of the partners feature. */
+export enum PartnersReason {
+  SLUG_TAKEN = 'SLUG_TAKEN',
+  NOT_ORGANIZATION_ADMIN = 'NOT_ORGANIZATION_ADMIN',
+  OWNER_REQUIRED = 'OWNER_REQUIRED',
+  LAST_OWNER = 'LAST_OWNER',
+  ALREADY_MEMBER = 'ALREADY_MEMBER',
+  NOT_MEMBER = 'NOT_MEMBER',
+  KEY_INVALID = 'KEY_INVALID',
+  KEY_REVOKED = 'KEY_REVOKED',
+  KEY_EXPIRED = 'KEY_EXPIRED',
+}

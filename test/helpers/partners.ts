@@ -1,0 +1,44 @@
+import { createMarqueeClient } from '../../src/sdk/index.js';
+import type { ApiScope } from '../../src/sdk/index.js';
+import type { Client, TestServer } from './server.js';
+
+let slugs = 0;
+
+/** A new organisation owned by the client's user, with a unique slug. */
+export async function organizationOf(c: Client, name = 'Acme') {
+  const slug = `brand_${process.pid}_${++slugs}`;
+  return (await c.CreateOrganization({ input: { name, slug } })).createOrganization;
+}
+
+/** A key of the organisation: its secret, and an SDK client that sends it. */
+export async function keyOf(
+  t: TestServer,
+  owner: Client,
+  organizationId: string,
+  scopes: ApiScope[],
+  extra: { rateLimitPerMinute?: number; expiresAt?: string } = {},
+) {
+  const { createApiKey } = await owner.CreateApiKey({
+    organizationId,
+    input: { name: 'Integration', scopes, ...extra },
+  });
+  const keyed = createMarqueeClient({
+    url: t.server.url,
+    headers: { 'x-api-key': createApiKey.secret },
+  });
+  return { ...createApiKey, keyed };
+}
+
+/** A raw POST to /graphql with headers, to read status and RateLimit headers. */
+export async function postWith(url: string, headers: Record<string, string>, query: string) {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ query }),
+  });
+  const body = (await res.json()) as {
+    data?: Record<string, unknown> | null;
+    errors?: { extensions?: Record<string, unknown> }[];
+  };
+  return { status: res.status, headers: res.headers, body };
+}
