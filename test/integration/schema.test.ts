@@ -13,7 +13,7 @@ import {
 } from 'graphql';
 import { protect, uncoveredRootFields } from '../../src/infra/permissions.js';
 import { buildBareSchema, printSortedSchema, rules } from '../../src/schema.js';
-import { SDK_OUTPUT } from '../../src/sdk/codegen.config.js';
+import { SDK_OUTPUT } from '../../sdk/codegen.config.js';
 import { bootServer, type TestServer } from '../helpers/server.js';
 import { formatLikeGenerate, freshSdk } from '../helpers/sdk-check.js';
 import { targets } from '../helpers/targets.js';
