@@ -153,10 +153,7 @@ for (const target of targets()) {
     });
 
     it('should treat a bad or expired token as UNAUTHENTICATED, never anonymous', async () => {
-      await expectCode(
-        sdkClient({ url: t.server.url, token: 'garbage' }).Me(),
-        'UNAUTHENTICATED',
-      );
+      await expectCode(sdkClient({ url: t.server.url, token: 'garbage' }).Me(), 'UNAUTHENTICATED');
       const expired = await new SignJWT({})
         .setProtectedHeader({ alg: 'HS256' })
         .setSubject('00000000-0000-4000-8000-000000000000')

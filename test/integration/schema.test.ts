@@ -45,6 +45,16 @@ describe('schema: generated files', () => {
     assert.ok(emitted === committed, `${SCHEMA_FILE} is stale: ${STALE}`);
   });
 
+  it('should version the SDK package with the schema (the server package)', () => {
+    const version = (file: string) =>
+      (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
+    assert.equal(
+      version('sdk/package.json'),
+      version('package.json'),
+      'bump both versions together',
+    );
+  });
+
   it('should have a committed SDK equal to what codegen makes of the committed schema', async () => {
     const committed = readFileSync(SDK_OUTPUT, 'utf8');
     assert.ok((await freshSdk()) === committed, `${SDK_OUTPUT} is stale: ${STALE}`);
