@@ -3,7 +3,16 @@ import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'data/', 'src/sdk/generated.ts'] },
+  {
+    ignores: [
+      'dist/',
+      'node_modules/',
+      'data/',
+      'sdk/dist/',
+      'sdk/src/generated.ts',
+      'sdk/examples/gql/',
+    ],
+  },
   eslint.configs.recommended,
   ...tseslint.configs.recommended,
   {

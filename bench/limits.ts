@@ -14,7 +14,7 @@ import {
   ConversationMessagesDocument,
   ConversationsDocument,
   MeDocument,
-} from '../src/sdk/generated.js';
+} from '../sdk/src/generated.js';
 import {
   gql,
   percentile,

@@ -1,9 +1,6 @@
 import { print } from 'graphql';
-import {
-  ChatEventsDocument,
-  CommentAddedDocument,
-  createMarqueeClient,
-} from '../../src/sdk/index.js';
+import { ChatEventsDocument, CommentAddedDocument } from '../../sdk/src/index.js';
+import { sdkClient } from '../../test/helpers/sdk.js';
 import { MEMBERS, type Fixture } from './fixture.js';
 import { measure, type Measured, type Plan } from './measure.js';
 import { startCeiling, startMarquee, type MarqueeProcess } from './processes.js';
@@ -33,7 +30,7 @@ export async function marqueeCase(
   const servers: MarqueeProcess[] = [];
   try {
     for (let i = 0; i < processes; i++) servers.push(await startMarquee(env));
-    const sender = createMarqueeClient({
+    const sender = sdkClient({
       url: servers[0]!.url,
       token: fixture.tokens[0],
       // A connection per send. While a large fan-out holds the server's event loop, a request

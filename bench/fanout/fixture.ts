@@ -1,4 +1,4 @@
-import { createMarqueeClient } from '../../src/sdk/index.js';
+import { sdkClient } from '../../test/helpers/sdk.js';
 
 /** What every fan-out case needs on the server: members of one group, one published content. */
 export interface Fixture {
@@ -15,7 +15,7 @@ const SIGNING_UP = 8;
 
 /** Made over HTTP through the SDK, as a partner would. */
 export async function createFixture(url: string): Promise<Fixture> {
-  const anonymous = createMarqueeClient({ url });
+  const anonymous = sdkClient({ url });
   const tokens: string[] = [];
   const ids: string[] = [];
   for (let first = 0; first < MEMBERS; first += SIGNING_UP) {
@@ -38,7 +38,7 @@ export async function createFixture(url: string): Promise<Fixture> {
       }),
     );
   }
-  const owner = createMarqueeClient({ url, token: tokens[0] });
+  const owner = sdkClient({ url, token: tokens[0] });
   const { startConversation } = await owner.StartConversation({
     memberIds: ids.slice(1),
     title: 'Fan-out',

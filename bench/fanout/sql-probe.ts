@@ -2,7 +2,8 @@ import { loadConfig } from '../../src/config.js';
 import { CHAT_EVENTS } from '../../src/modules/chat/index.js';
 import { CONTENT_ACTIVITY } from '../../src/modules/content/index.js';
 import { startServer } from '../../src/server.js';
-import { createMarqueeClient } from '../../src/sdk/index.js';
+import type { MarqueeClient } from '../../sdk/src/index.js';
+import { sdkClient } from '../../test/helpers/sdk.js';
 import { sqliteBackend } from '../support/backends.js';
 import { waitForSubscribers, waitForSubscribersAtMost } from '../../test/helpers/subscribers.js';
 
@@ -34,9 +35,9 @@ export async function sqlPerDelivery(): Promise<SqlFigure[]> {
     ...storage.env,
   });
   const server = await startServer(config, { onQuery: () => statements++ });
-  const clients: ReturnType<typeof createMarqueeClient>[] = [];
+  const clients: MarqueeClient[] = [];
   const client = (token: string | null) => {
-    const c = createMarqueeClient({ url: server.url, token });
+    const c = sdkClient({ url: server.url, token });
     clients.push(c);
     // Holds the client's WebSocket open: a socket closing between cases would announce
     // presence (statements) while the next case counts. Nothing is published meanwhile.

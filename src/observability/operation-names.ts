@@ -1,5 +1,5 @@
 import { Kind, type DocumentNode } from 'graphql';
-import * as sdk from '../sdk/generated.js';
+import * as sdk from '../../sdk/src/generated.js';
 
 // The parenthesised labels cannot clash with an operation's: GraphQL names are [_A-Za-z]\w*.
 /** Label of an operation that did not parse or validate (its name is the client's word only). */

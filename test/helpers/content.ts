@@ -6,7 +6,7 @@ import type {
   ContentOrder,
   CreateContentInput,
   MediaAssetInput,
-} from '../../src/sdk/index.js';
+} from '../../sdk/src/index.js';
 import { Comment, Like } from '../../src/modules/content/index.js';
 import { ADMIN_EMAILS, bootServer, type Client, type TestServer } from './server.js';
 import type { Target } from './targets.js';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { MarqueeError } from '../../src/sdk/index.js';
+import { MarqueeError } from '../../sdk/src/index.js';
 
 /** Awaits `promise`, expecting a GraphQL error with `code`; returns it for further checks. */
 export async function expectCode(promise: Promise<unknown>, code: string): Promise<MarqueeError> {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { before } from 'node:test';
-import type { ContentKind, Visibility } from '../../src/sdk/index.js';
+import type { ContentKind, Visibility } from '../../sdk/src/index.js';
 import { contentSuite, fx, MP4, newUser, PNG, type Signed } from './content.js';
 import { post } from './http.js';
 import { join, tierOf } from './memberships.js';

@@ -1,6 +1,6 @@
-import type { CreateTierInput } from '../../src/sdk/index.js';
+import type { CreateTierInput } from '../../sdk/src/index.js';
 import type { Client } from './server.js';
-import type { MarqueeError } from '../../src/sdk/index.js';
+import type { MarqueeError } from '../../sdk/src/index.js';
 
 /** A new tier of the signed-in client: free (0 USD) unless a price is given. */
 export async function tierOf(c: Client, input: Partial<CreateTierInput> = {}) {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { createMarqueeClient } from '../../src/sdk/index.js';
-import type { TrackEventInput } from '../../src/sdk/generated.js';
+import { sdkClient } from './sdk.js';
+import type { TrackEventInput } from '../../sdk/src/generated.js';
 import { fx } from './content.js';
 import type { Client } from './server.js';
 
@@ -34,7 +34,7 @@ export const minutesAgo = (n: number) => new Date(Date.now() - n * 60_000).toISO
 
 /** A client without an account, identified by an anonymous id (pass null for none). */
 export function anonymous(id: string | null = `anon-${randomUUID()}`): Client {
-  return createMarqueeClient({
+  return sdkClient({
     url: fx.t.server.url,
     headers: id === null ? {} : { 'x-anonymous-id': id },
   });

@@ -1,6 +1,6 @@
 import { generate } from '@graphql-codegen/cli';
 import { format, resolveConfig } from 'prettier';
-import { codegenConfig, SDK_OUTPUT } from '../../src/sdk/codegen.config.js';
+import { codegenConfig, SDK_OUTPUT } from '../../sdk/codegen.config.js';
 
 /**
  * Formats `text` as `npm run generate` leaves the file at `path` (relative to the repository

@@ -2,10 +2,11 @@ import 'reflect-metadata';
 import { loadConfig, type Config } from '../../src/config.js';
 import type { Logger } from '../../src/infra/logger.js';
 import { startServer, type MarqueeServer } from '../../src/server.js';
-import { createMarqueeClient } from '../../src/sdk/index.js';
+import type { MarqueeClient } from '../../sdk/src/index.js';
+import { sdkClient } from './sdk.js';
 import type { Storage, Target } from './targets.js';
 
-export type Client = ReturnType<typeof createMarqueeClient>;
+export type Client = MarqueeClient;
 
 export interface TestServer {
   server: MarqueeServer;
@@ -70,7 +71,7 @@ export async function bootServer(
   });
   const clients: Client[] = [];
   const client = (token?: string | null) => {
-    const c = createMarqueeClient({ url: server.url, token });
+    const c = sdkClient({ url: server.url, token });
     clients.push(c);
     return c;
   };

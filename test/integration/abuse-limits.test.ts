@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { Redis } from 'ioredis';
-import { createMarqueeClient } from '../../src/sdk/index.js';
+import { sdkClient } from '../helpers/sdk.js';
 import { expectCode } from '../helpers/errors.js';
 import { ev, publishedBy } from '../helpers/metrics.js';
 import { bootServer, PASSWORD, type Client, type TestServer } from '../helpers/server.js';
@@ -36,7 +36,7 @@ for (const target of targets()) {
     const opened: Client[] = [];
     /** A client speaking from `address`, anonymous (with an anonymous id) unless given a token. */
     const from = (address: string, opts: { token?: string; anonymousId?: string } = {}) => {
-      const c = createMarqueeClient({
+      const c = sdkClient({
         url: t.server.url,
         token: opts.token,
         headers: {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { SignJWT } from 'jose';
-import { createMarqueeClient } from '../../src/sdk/index.js';
+import { sdkClient } from '../helpers/sdk.js';
 import {
   ADMIN_EMAIL,
   ADMIN_EMAILS,
@@ -153,10 +153,7 @@ for (const target of targets()) {
     });
 
     it('should treat a bad or expired token as UNAUTHENTICATED, never anonymous', async () => {
-      await expectCode(
-        createMarqueeClient({ url: t.server.url, token: 'garbage' }).Me(),
-        'UNAUTHENTICATED',
-      );
+      await expectCode(sdkClient({ url: t.server.url, token: 'garbage' }).Me(), 'UNAUTHENTICATED');
       const expired = await new SignJWT({})
         .setProtectedHeader({ alg: 'HS256' })
         .setSubject('00000000-0000-4000-8000-000000000000')
@@ -165,12 +162,12 @@ for (const target of targets()) {
         .setExpirationTime(Math.floor(Date.now() / 1000) - 3600)
         .sign(new TextEncoder().encode(t.config.jwtSecret));
       const e = await expectCode(
-        createMarqueeClient({ url: t.server.url, token: expired }).Me(),
+        sdkClient({ url: t.server.url, token: expired }).Me(),
         'UNAUTHENTICATED',
       );
       assert.match(e.message, /expired/i);
       await expectCode(
-        createMarqueeClient({ url: t.server.url, headers: { authorization: 'Basic abc' } }).Me(),
+        sdkClient({ url: t.server.url, headers: { authorization: 'Basic abc' } }).Me(),
         'UNAUTHENTICATED',
       );
     });

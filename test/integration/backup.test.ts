@@ -9,7 +9,8 @@ import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { until } from '../helpers/content.js';
-import { createMarqueeClient, type CreateContentInput } from '../../src/sdk/index.js';
+import type { CreateContentInput } from '../../sdk/src/index.js';
+import { sdkClient } from '../helpers/sdk.js';
 import {
   ADMIN_EMAIL,
   bootServer,
@@ -139,7 +140,7 @@ async function populate(t: TestServer) {
       { id: randomUUID(), type: 'SHARE', contentId: kayak.id },
     ],
   });
-  const anon = createMarqueeClient({
+  const anon = sdkClient({
     url: t.server.url,
     headers: { 'x-anonymous-id': 'anon-backup-1' },
   });

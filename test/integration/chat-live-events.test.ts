@@ -5,7 +5,7 @@ import { chatSuite, cx, freshDirect, group, MISSING_ID, newUser, send } from '..
 import { expectCode } from '../helpers/errors.js';
 import { targets } from '../helpers/targets.js';
 import { Stream } from '../helpers/ws.js';
-import type { ChatEventsSubscription } from '../../src/sdk/index.js';
+import type { ChatEventsSubscription } from '../../sdk/src/index.js';
 import { waitForSubscribers } from '../helpers/subscribers.js';
 
 // chatEvents and inboxEvents: who receives what, and when a stream ends.

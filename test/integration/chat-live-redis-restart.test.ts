@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Redis } from 'ioredis';
 import { CHAT_EVENTS } from '../../src/modules/chat/index.js';
-import type { ChatEventsSubscription } from '../../src/sdk/index.js';
+import type { ChatEventsSubscription } from '../../sdk/src/index.js';
 import { send } from '../helpers/chat.js';
 import { expectCode } from '../helpers/errors.js';
 import {

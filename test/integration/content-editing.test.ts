@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { CreateContentInput } from '../../src/sdk/index.js';
+import type { CreateContentInput } from '../../sdk/src/index.js';
 import { type Client } from '../helpers/server.js';
 import { expectCode } from '../helpers/errors.js';
 import {

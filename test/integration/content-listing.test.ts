@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { ContentFilter, ContentOrder } from '../../src/sdk/index.js';
+import type { ContentFilter, ContentOrder } from '../../sdk/src/index.js';
 import { encodeCursor } from '../../src/infra/pagination.js';
 import { Content } from '../../src/modules/content/index.js';
 import { type Client } from '../helpers/server.js';

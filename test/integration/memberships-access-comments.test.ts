@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { CreateContentInput, UpdateContentInput, Visibility } from '../../src/sdk/index.js';
+import type { CreateContentInput, UpdateContentInput, Visibility } from '../../sdk/src/index.js';
 import { Content } from '../../src/modules/content/index.js';
 import { draft, fx, newUser, rows } from '../helpers/content.js';
 import { expectCode } from '../helpers/errors.js';

@@ -13,7 +13,7 @@ import {
 } from 'graphql';
 import { protect, uncoveredRootFields } from '../../src/infra/permissions.js';
 import { buildBareSchema, printSortedSchema, rules } from '../../src/schema.js';
-import { SDK_OUTPUT } from '../../src/sdk/codegen.config.js';
+import { SDK_OUTPUT } from '../../sdk/codegen.config.js';
 import { bootServer, type TestServer } from '../helpers/server.js';
 import { formatLikeGenerate, freshSdk } from '../helpers/sdk-check.js';
 import { targets } from '../helpers/targets.js';
@@ -44,6 +44,16 @@ describe('schema: generated files', () => {
     );
     const committed = readFileSync(SCHEMA_FILE, 'utf8');
     assert.ok(emitted === committed, `${SCHEMA_FILE} is stale: ${STALE}`);
+  });
+
+  it('should version the SDK package with the schema (the server package)', () => {
+    const version = (file: string) =>
+      (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
+    assert.equal(
+      version('sdk/package.json'),
+      version('package.json'),
+      'bump both versions together',
+    );
   });
 
   it('should have a committed SDK equal to what codegen makes of the committed schema', async () => {

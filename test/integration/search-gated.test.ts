@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import type { Client } from '../helpers/server.js';
-import type { Visibility } from '../../src/sdk/index.js';
+import type { Visibility } from '../../sdk/src/index.js';
 import { previewOf } from '../../src/modules/content/index.js';
 import { contentSuite, fx, newUser, published, type Signed } from '../helpers/content.js';
 import { join, tierOf } from '../helpers/memberships.js';

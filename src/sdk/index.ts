@@ -1,7 +1,0 @@
-export * from './generated.js';
-export {
-  createMarqueeClient,
-  MarqueeError,
-  type MarqueeClientOptions,
-  type MarqueeSdk,
-} from './client.js';
