@@ -27,6 +27,8 @@ export function observabilityPlugin(observer: OperationObserver): ApolloServerPl
         async willSendResponse({ response, contextValue: ctx }) {
           // signUp and logIn act as their new viewer: read it as the operation left it.
           op.viewerId = ctx.viewer?.id ?? null;
+          op.apiKeyPrefix = ctx.apiKey?.prefix ?? null;
+          op.organizationId = ctx.apiKey?.organizationId ?? null;
           if (response.body.kind === 'single') noteErrors(op, response.body.singleResult.errors);
           observer.answered(op);
         },

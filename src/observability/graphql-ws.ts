@@ -63,9 +63,15 @@ export function observeGraphqlWs(observer: OperationObserver): WsObserve {
         const ast = getOperationAST(args.document, args.operationName);
         op.name = ast?.name?.value ?? null;
         op.type = ast?.operation ?? null;
-        const context = args.contextValue as { requestId?: string; viewer?: { id: string } | null };
+        const context = args.contextValue as {
+          requestId?: string;
+          viewer?: { id: string } | null;
+          apiKey?: { prefix: string; organizationId: string } | null;
+        };
         op.requestId = context?.requestId ?? null;
         op.viewerId = context?.viewer?.id ?? op.viewerId;
+        op.apiKeyPrefix = context?.apiKey?.prefix ?? op.apiKeyPrefix;
+        op.organizationId = context?.apiKey?.organizationId ?? op.organizationId;
         const value = out ?? result;
         if (op.type === 'subscription' && isAsyncIterable(value)) observer.subscribed(op);
         return out;

@@ -19,6 +19,9 @@ export interface Operation {
   type: OperationType | null;
   requestId: string | null;
   viewerId: string | null;
+  /** Keyed requests: the key's public prefix and its organisation (never the secret). */
+  apiKeyPrefix: string | null;
+  organizationId: string | null;
   clientAddress: string | null;
   /** Codes of the errors the client was sent, in order, each once. */
   codes: string[];
@@ -43,8 +46,9 @@ export interface AccessLogEntry {
   outcome: string;
   requestId: string | null;
   viewerId: string | null;
-  /** For API-key clients (none yet): the key's public prefix, never the key. */
+  /** For API-key clients: the key's public prefix, never the key, and its organisation. */
   apiKeyPrefix: string | null;
+  organizationId: string | null;
   clientAddress: string | null;
   /** Subscriptions only: events sent. */
   events?: number;
@@ -79,6 +83,8 @@ export function startOperation(transport: Transport, fields: Partial<Operation> 
     type: null,
     requestId: null,
     viewerId: null,
+    apiKeyPrefix: null,
+    organizationId: null,
     clientAddress: null,
     codes: [],
     events: 0,
@@ -146,7 +152,8 @@ export class OperationObserver {
       outcome: op.codes.length ? op.codes.join(',') : 'ok',
       requestId: op.requestId,
       viewerId: op.viewerId,
-      apiKeyPrefix: null,
+      apiKeyPrefix: op.apiKeyPrefix,
+      organizationId: op.organizationId,
       clientAddress: op.clientAddress,
       ...(op.type === 'subscription' ? { events: op.events } : {}),
     };

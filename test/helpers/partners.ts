@@ -1,5 +1,5 @@
-import { createMarqueeClient } from '../../src/sdk/index.js';
-import type { ApiScope } from '../../src/sdk/index.js';
+import type { ApiScope } from '../../sdk/src/index.js';
+import { sdkClient } from './sdk.js';
 import type { Client, TestServer } from './server.js';
 
 let slugs = 0;
@@ -22,10 +22,7 @@ export async function keyOf(
     organizationId,
     input: { name: 'Integration', scopes, ...extra },
   });
-  const keyed = createMarqueeClient({
-    url: t.server.url,
-    headers: { 'x-api-key': createApiKey.secret },
-  });
+  const keyed = sdkClient({ url: t.server.url, apiKey: createApiKey.secret });
   return { ...createApiKey, keyed };
 }
 

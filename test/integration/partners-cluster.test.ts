@@ -1,0 +1,47 @@
+import 'reflect-metadata';
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { keyOf, organizationOf, postWith } from '../helpers/partners.js';
+import { bootServer, type TestServer } from '../helpers/server.js';
+import { targets } from '../helpers/targets.js';
+
+// Two server processes on one PostgreSQL and one Redis: a key's limit is shared, and a
+// revocation on one holds on the other at the next request (no cache outlives it).
+const QUERY = '{ currentOrganization { id } }';
+
+for (const target of targets().filter((t) => t.name === 'postgresql+redis')) {
+  describe(`partners: API keys across processes (${target.name})`, () => {
+    let a: TestServer;
+    let b: TestServer;
+    before(async () => {
+      a = await bootServer(target, 'partners-cluster');
+      b = await bootServer(target, 'partners-cluster', { storage: a.storage });
+    });
+    after(async () => {
+      await b.close();
+      await a.close();
+    });
+
+    it('should share one key limit between processes', async () => {
+      const owner = await a.user('owner1');
+      const org = await organizationOf(owner.client);
+      const key = await keyOf(a, owner.client, org.id, ['CONTENT_READ'], { rateLimitPerMinute: 4 });
+      const statuses: number[] = [];
+      for (const t of [a, b, a, b, b]) {
+        statuses.push((await postWith(t.server.url, { 'x-api-key': key.secret }, QUERY)).status);
+      }
+      assert.deepEqual(statuses, [200, 200, 200, 200, 429]);
+      assert.equal((await postWith(a.server.url, { 'x-api-key': key.secret }, QUERY)).status, 429);
+    });
+
+    it('should refuse a key revoked on the other process at the next request', async () => {
+      const owner = await a.user('owner2');
+      const org = await organizationOf(owner.client);
+      const key = await keyOf(a, owner.client, org.id, ['CONTENT_READ']);
+      assert.equal((await postWith(b.server.url, { 'x-api-key': key.secret }, QUERY)).status, 200);
+      await owner.client.RevokeApiKey({ id: key.apiKey.id });
+      const r = await postWith(b.server.url, { 'x-api-key': key.secret }, QUERY);
+      assert.deepEqual([r.status, r.body.errors?.[0]?.extensions?.reason], [401, 'KEY_REVOKED']);
+    });
+  });
+}
