@@ -209,6 +209,22 @@ async function populate(t: TestServer) {
     },
     400,
   );
+  // Partners: an organisation with a member and a key that has been used.
+  const { createOrganization: org } = await ann.client.CreateOrganization({
+    input: { name: 'Fjord Paddles', slug: 'fjord_paddles' },
+  });
+  await ann.client.AddOrganizationMember({ organizationId: org.id, userId: bob.id });
+  const { createApiKey } = await ann.client.CreateApiKey({
+    organizationId: org.id,
+    input: { name: 'Site', scopes: ['CONTENT_READ'] },
+  });
+  const keyed = await fetch(t.server.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-api-key': createApiKey.secret },
+    body: JSON.stringify({ query: '{ currentOrganization { id } }' }),
+  });
+  assert.equal(keyed.status, 200);
+
   await until(
     'the membership expiry job to have claimed its row once',
     async () => (await t.server.orm.em.fork().count(MembershipsJob, {})) > 0 || null,
