@@ -268,7 +268,13 @@ for (const target of targets()) {
         assert.match(String(clientAddress), /127\.0\.0\.1/);
         return rest;
       };
-      const fields = { level: 30, msg: 'graphql operation', transport: 'http', apiKeyPrefix: null };
+      const fields = {
+        level: 30,
+        msg: 'graphql operation',
+        transport: 'http',
+        apiKeyPrefix: null,
+        organizationId: null,
+      };
       assert.deepEqual(only('obs-login-ok'), {
         ...fields,
         operation: 'LogIn',
