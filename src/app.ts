@@ -92,7 +92,6 @@ export function assemble(features: readonly Feature[], infra: Infra, orm: Orm): 
       logger: infra.logger,
       loaders: (em, viewer) =>
         Object.assign({}, ...loaderFactories.map((make) => make(em, viewer))) as Loaders,
-      viewerIdFrom,
       async authenticate({ authorization, apiKey }) {
         const given = apiKey !== undefined && apiKey !== null && apiKey !== '';
         if (!given) return { viewerId: await viewerIdFrom(authorization), apiKey: null };

@@ -44,18 +44,24 @@ export interface BillingConfig {
   stripeWebhookSecret?: string;
   stripeApi: { host?: string; port?: number; protocol?: 'http' | 'https' };
   webhookToleranceSeconds: number;
-  /** Without a trailing slash; null: derived from the request's host. */
+  /** Without a trailing slash; null: the server's own address (`Infra.baseUrl`). */
   publicUrl: string | null;
   /** How long after `currentPeriodEnd` access lasts. */
   graceSeconds: number;
   expiryIntervalMs: number;
 }
 
+/** BILLING_PROVIDER, or Stripe when its key is set, else `test` (production: `none`). */
+function providerOf(e: BillingEnv & { NODE_ENV: string }): BillingConfig['provider'] {
+  if (e.BILLING_PROVIDER) return e.BILLING_PROVIDER;
+  if (e.STRIPE_SECRET_KEY) return 'stripe';
+  return e.NODE_ENV === 'production' ? 'none' : 'test';
+}
+
 /** Cross-checks of the billing variables, for `config.ts`'s superRefine. */
 export function billingIssues(e: BillingEnv & { NODE_ENV: string }): [string, string][] {
   const issues: [string, string][] = [];
-  const provider = e.BILLING_PROVIDER ?? (e.STRIPE_SECRET_KEY ? 'stripe' : 'test');
-  if (provider === 'stripe') {
+  if (providerOf(e) === 'stripe') {
     if (!e.STRIPE_SECRET_KEY)
       issues.push(['STRIPE_SECRET_KEY', 'is required with BILLING_PROVIDER=stripe']);
     if (!e.STRIPE_WEBHOOK_SECRET)
@@ -65,9 +71,8 @@ export function billingIssues(e: BillingEnv & { NODE_ENV: string }): [string, st
 }
 
 export function billingConfig(e: BillingEnv & { NODE_ENV: string }): BillingConfig {
-  const fallback = e.NODE_ENV === 'production' ? 'none' : 'test';
   return Object.freeze({
-    provider: e.BILLING_PROVIDER ?? (e.STRIPE_SECRET_KEY ? 'stripe' : fallback),
+    provider: providerOf(e),
     stripeSecretKey: e.STRIPE_SECRET_KEY,
     stripeWebhookSecret:
       e.STRIPE_WEBHOOK_SECRET ?? (e.NODE_ENV === 'production' ? undefined : DEV_WEBHOOK_SECRET),

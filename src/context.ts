@@ -52,8 +52,6 @@ export interface ContextFactory {
   orm: Orm;
   logger: Logger;
   loaders(em: Em, viewer: User | null): Loaders;
-  /** The user id behind an `Authorization` value: null when absent, UNAUTHENTICATED when bad. */
-  viewerIdFrom(authorization: unknown): Promise<string | null>;
   /**
    * Who a request is, from its `Authorization` and `x-api-key` values: a person (token), an
    * organisation (key, as its profile user), or nobody. Both at once is BAD_USER_INPUT; a

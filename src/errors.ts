@@ -99,6 +99,14 @@ export const rateLimited = (retryAfterSeconds: number) =>
     { retryAfter: retryAfterSeconds },
     CommonReason.TOO_MANY_REQUESTS,
   );
+/** An API key past its per-minute limit (HTTP 429, or a refused subscription). */
+export const keyLimitReached = (limit: number, retryAfterSeconds: number) =>
+  new AppError(
+    ErrorCode.RateLimited,
+    `This API key's limit of ${limit} requests per minute is reached; retry in ${retryAfterSeconds} s`,
+    { retryAfterSeconds, retryAfter: retryAfterSeconds },
+    CommonReason.TOO_MANY_REQUESTS,
+  );
 /** Seconds a client is told to wait (`Retry-After`) when the server cannot serve now. */
 export const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
 export const serviceUnavailable = (

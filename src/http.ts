@@ -18,6 +18,7 @@ import {
   AppError,
   CommonReason,
   ErrorCode,
+  keyLimitReached,
   toClientError,
   UNAVAILABLE_RETRY_AFTER_SECONDS,
 } from './errors.js';
@@ -219,12 +220,7 @@ async function meter(contexts: ContextFactory, key: KeyPrincipal, res: Response)
   res.setHeader('RateLimit-Reset', String(d.resetSeconds));
   if (d.allowed) return;
   res.setHeader('Retry-After', String(d.resetSeconds));
-  throw new AppError(
-    ErrorCode.RateLimited,
-    `This API key's limit of ${d.limit} requests per minute is reached; retry in ${d.resetSeconds} s`,
-    { retryAfterSeconds: d.resetSeconds, retryAfter: d.resetSeconds },
-    CommonReason.TOO_MANY_REQUESTS,
-  );
+  throw keyLimitReached(d.limit, d.resetSeconds);
 }
 
 function clientAddress(req: Request): string {

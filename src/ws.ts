@@ -7,7 +7,7 @@ import type { Config } from './config.js';
 import { createContext, findViewer, type ContextFactory, type KeyPrincipal } from './context.js';
 import { keyedSockets } from './infra/keyed-sockets.js';
 import type { ConnectionHooks } from './feature.js';
-import { CommonReason, toClientError } from './errors.js';
+import { CommonReason, keyLimitReached, toClientError, toGraphQLError } from './errors.js';
 import type { WsObserve } from './observability/index.js';
 import {
   asDatabaseUnavailable,
@@ -134,19 +134,7 @@ export function serveGraphqlWs(
         const key = ctx.extra.apiKey;
         if (key) {
           const d = await contexts.meterKey(key);
-          if (!d.allowed)
-            return [
-              new GraphQLError(
-                `This API key's limit of ${d.limit} requests per minute is reached`,
-                {
-                  extensions: {
-                    code: 'RATE_LIMITED',
-                    reason: CommonReason.TOO_MANY_REQUESTS,
-                    retryAfterSeconds: d.resetSeconds,
-                  },
-                },
-              ),
-            ];
+          if (!d.allowed) return [toGraphQLError(keyLimitReached(d.limit, d.resetSeconds))];
         }
         // graphql-ws's own registry, which already holds this subscription. It forgets one
         // the moment the client's `complete` arrives; `onComplete` runs only after the stream

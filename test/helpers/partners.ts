@@ -25,17 +25,3 @@ export async function keyOf(
   const keyed = sdkClient({ url: t.server.url, apiKey: createApiKey.secret });
   return { ...createApiKey, keyed };
 }
-
-/** A raw POST to /graphql with headers, to read status and RateLimit headers. */
-export async function postWith(url: string, headers: Record<string, string>, query: string) {
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
-    body: JSON.stringify({ query }),
-  });
-  const body = (await res.json()) as {
-    data?: Record<string, unknown> | null;
-    errors?: { extensions?: Record<string, unknown> }[];
-  };
-  return { status: res.status, headers: res.headers, body };
-}

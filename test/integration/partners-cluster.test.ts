@@ -1,7 +1,8 @@
 import 'reflect-metadata';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { keyOf, organizationOf, postWith } from '../helpers/partners.js';
+import { keyOf, organizationOf } from '../helpers/partners.js';
+import { post } from '../helpers/http.js';
 import { bootServer, type TestServer } from '../helpers/server.js';
 import { targets } from '../helpers/targets.js';
 
@@ -28,19 +29,27 @@ for (const target of targets().filter((t) => t.name === 'postgresql+redis')) {
       const key = await keyOf(a, owner.client, org.id, ['CONTENT_READ'], { rateLimitPerMinute: 4 });
       const statuses: number[] = [];
       for (const t of [a, b, a, b, b]) {
-        statuses.push((await postWith(t.server.url, { 'x-api-key': key.secret }, QUERY)).status);
+        statuses.push(
+          (await post(t.server.url, { query: QUERY }, { 'x-api-key': key.secret })).status,
+        );
       }
       assert.deepEqual(statuses, [200, 200, 200, 200, 429]);
-      assert.equal((await postWith(a.server.url, { 'x-api-key': key.secret }, QUERY)).status, 429);
+      assert.equal(
+        (await post(a.server.url, { query: QUERY }, { 'x-api-key': key.secret })).status,
+        429,
+      );
     });
 
     it('should refuse a key revoked on the other process at the next request', async () => {
       const owner = await a.user('owner2');
       const org = await organizationOf(owner.client);
       const key = await keyOf(a, owner.client, org.id, ['CONTENT_READ']);
-      assert.equal((await postWith(b.server.url, { 'x-api-key': key.secret }, QUERY)).status, 200);
+      assert.equal(
+        (await post(b.server.url, { query: QUERY }, { 'x-api-key': key.secret })).status,
+        200,
+      );
       await owner.client.RevokeApiKey({ id: key.apiKey.id });
-      const r = await postWith(b.server.url, { 'x-api-key': key.secret }, QUERY);
+      const r = await post(b.server.url, { query: QUERY }, { 'x-api-key': key.secret });
       assert.deepEqual([r.status, r.body.errors?.[0]?.extensions?.reason], [401, 'KEY_REVOKED']);
     });
   });

@@ -9,6 +9,7 @@ export { User, Role } from './user.entity.js';
 export { AccountsService, type Actor, type SignedInActor } from './accounts.service.js';
 export { findRoles, findUser, findUsers, getUser, isId } from './user.lookup.js';
 export { TokenService } from './token.service.js';
+export { HANDLE } from './accounts.validation.js';
 export { isAdmin } from './accounts.rules.js';
 export { isStaff, isAdminUser, canSeeEmail, type ViewerLike } from './accounts.policy.js';
 export { mergeUserSnapshot, userSnapshot, type UserSnapshot } from './user.snapshot.js';

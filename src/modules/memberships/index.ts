@@ -69,7 +69,6 @@ export const memberships = defineFeature<MembershipsPublic>({
     const service = new MembershipsService({
       provider: billingProvider(config.billing),
       events,
-      publicUrl: config.billing.publicUrl,
       logger,
     });
     use(content).access.provide(new MembershipAccess(config.billing.graceSeconds));

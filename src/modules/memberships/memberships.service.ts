@@ -20,8 +20,6 @@ import type { MembershipEvents } from './memberships.events.js';
 export interface MembershipsDeps {
   provider: BillingProvider;
   events: MembershipEvents;
-  /** The server's public base URL, or null to derive it from the request. */
-  publicUrl: string | null;
   logger: Logger;
 }
 
@@ -177,7 +175,7 @@ export class MembershipsService {
         interval: tier.interval,
         memberId: actor.viewer.id,
         memberEmail: actor.viewer.email,
-        baseUrl: this.deps.publicUrl ?? baseUrl,
+        baseUrl,
       }));
     } catch (err) {
       this.deps.logger.error({ err, membershipId: membership.id }, 'billing checkout failed');

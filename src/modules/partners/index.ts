@@ -42,10 +42,7 @@ export const partners = defineFeature<PartnersPublic>({
       services: { organizations, keys },
       resolvers: [new OrganizationResolver(organizations, keys)],
       loaders: (em, viewer) => ({ partners: createPartnersLoaders(em, viewer) }),
-      keys: {
-        authenticate: (secret) => keys.authenticate(secret),
-        invalid: (ids) => keys.invalid(ids),
-      },
+      keys,
     };
   },
 });

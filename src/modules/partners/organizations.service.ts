@@ -2,6 +2,7 @@ import { badInput, conflict, forbidden, notFound } from '../../errors.js';
 import { commit, type Em } from '../../infra/db.js';
 import {
   findUser,
+  HANDLE,
   isId,
   type AccountsService,
   type Actor,
@@ -11,7 +12,8 @@ import { Organization, OrganizationMember, OrganizationRole } from './organizati
 import { PartnersReason } from './partners.errors.js';
 import { canGrantOwner, canManage } from './partners.policy.js';
 
-const SLUG = /^[a-z0-9_]{3,30}$/;
+/** A slug is its profile user's handle, so accounts' rule for handles. */
+const SLUG = HANDLE;
 const MAX_ORGANIZATIONS_PER_USER = 20;
 const MAX_MEMBERS = 200;
 
