@@ -67,7 +67,30 @@ export class ContentAccess {
     if (!this.rule) throw new Error('No body access rule: list the memberships feature');
     return this.rule;
   }
+
+  /**
+   * Whether `viewerId` may read each content's body. `grants` is read only when one of them
+   * is gated and not the viewer's own: public content costs no query.
+   */
+  async decide(
+    viewerId: string | null,
+    contents: readonly BodyFacts[],
+    grants: () => Promise<AccessGrants>,
+  ): Promise<boolean[]> {
+    const rule = this.get();
+    const needed = contents.some((c) => isGated(c.visibility) && c.authorId !== viewerId);
+    const held = needed ? await grants() : ownGrants(viewerId);
+    return contents.map((c) => rule.canReadBody(held, c));
+  }
 }
+
+/** Grants that decide public content and the viewer's own, with no memberships read. */
+const ownGrants = (viewerId: string | null): AccessGrants => ({
+  viewerId,
+  all: false,
+  creatorIds: new Set(),
+  tierIds: new Set(),
+});
 
 /** Whether a content shows its whole body to everyone who may see it. */
 export const isGated = (visibility: Visibility) => visibility !== Visibility.PUBLIC;

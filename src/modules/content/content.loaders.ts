@@ -4,18 +4,9 @@ import type { Page } from '../../infra/pagination.js';
 import type { User } from '../accounts/index.js';
 import type { Comment } from './comment.entity.js';
 import type { Content } from './content.entity.js';
-import { firstCommentPages } from './content.reader.js';
+import { bodyFacts, firstCommentPages } from './content.reader.js';
 import { Like } from './like.entity.js';
-import { bodyFacts } from './content.reader.js';
-import { isGated, type AccessGrants, type ContentAccess } from './content.access.js';
-
-/** Grants that decide only public content and the viewer's own (no memberships read). */
-const ownOnly = (viewer: User | null): AccessGrants => ({
-  viewerId: viewer?.id ?? null,
-  all: false,
-  creatorIds: new Set(),
-  tierIds: new Set(),
-});
+import type { AccessGrants, ContentAccess } from './content.access.js';
 
 /** Per-request (per-event for subscriptions) loaders of the content feature. */
 export function createContentLoaders(em: Em, viewer: User | null, access: ContentAccess) {
@@ -30,14 +21,7 @@ export function createContentLoaders(em: Em, viewer: User | null, access: Conten
      * rule, with one read of the viewer's grants for a whole list.
      */
     bodyAccess: new DataLoader<Content, boolean, string>(
-      async (contents) => {
-        const rule = access.get();
-        // A list of public content (or the viewer's own) needs no read of the grants.
-        const held = contents.every((c) => !isGated(c.visibility) || c.author.id === viewer?.id)
-          ? ownOnly(viewer)
-          : await loadGrants();
-        return contents.map((c) => rule.canReadBody(held, bodyFacts(c)));
-      },
+      (contents) => access.decide(viewer?.id ?? null, contents.map(bodyFacts), loadGrants),
       { cacheKeyFn: (c) => c.id },
     ),
 

@@ -212,9 +212,10 @@ export class ContentService extends ContentReader {
     const body = validateComment(rawBody);
     return commit(actor, async (tx, committed) => {
       const content = await this.interactable(tx, actor, contentId);
-      const rule = this.deps.access.get();
-      const grants = await rule.grants(tx, actor.viewer, new Date());
-      if (!rule.canReadBody(grants, bodyFacts(content)))
+      const [readable] = await this.deps.access.decide(actor.viewer.id, [bodyFacts(content)], () =>
+        this.deps.access.get().grants(tx, actor.viewer, new Date()),
+      );
+      if (!readable)
         throw forbidden(
           'Only those who may read this content may comment on it',
           ContentReason.MEMBERS_ONLY,
