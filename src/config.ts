@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { billingConfig, billingEnv, billingIssues, type BillingConfig } from './config-billing.js';
 
 const DEV_JWT_SECRET = 'marquee-development-secret-do-not-use-in-production';
+const DEV_API_KEY_SECRET = 'marquee-development-api-key-secret-do-not-use-in-production';
 /** Public, so development only: a warning is logged, and production refuses to start. */
 const DEV_CHAT_KEY = {
   id: 'dev',
@@ -83,6 +84,7 @@ const schema = z
       .default('info'),
     JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
     JWT_TTL_SECONDS: positiveInt(7 * 24 * 3600),
+    API_KEY_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
     ADMIN_EMAILS: list,
     LOGIN_RATE_LIMIT: positiveInt(10),
     LOGIN_RATE_WINDOW_SECONDS: positiveInt(60),
@@ -145,6 +147,13 @@ const schema = z
         message: 'is required when NODE_ENV=production',
       });
     }
+    if (env.NODE_ENV === 'production' && !env.API_KEY_SECRET) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['API_KEY_SECRET'],
+        message: 'is required when NODE_ENV=production',
+      });
+    }
     if (env.NODE_ENV === 'production' && !env.CHAT_ENCRYPTION_KEYS?.length) {
       ctx.addIssue({
         code: 'custom',
@@ -183,6 +192,13 @@ export interface Config {
   readonly jwtSecret: string;
   readonly jwtSecretIsDevelopmentDefault: boolean;
   readonly jwtTtlSeconds: number;
+  /**
+   * Secret. Never logged. The HMAC key of stored API-key hashes: its own secret, so that
+   * rotating JWT_SECRET signs everyone out without invalidating partners' keys (and the
+   * reverse). Changing it invalidates every API key.
+   */
+  readonly apiKeySecret: string;
+  readonly apiKeySecretIsDevelopmentDefault: boolean;
   readonly adminEmails: readonly string[];
   readonly loginRateLimit: number;
   readonly loginRateWindowSeconds: number;
@@ -300,6 +316,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     jwtSecret: e.JWT_SECRET ?? DEV_JWT_SECRET,
     jwtSecretIsDevelopmentDefault: !e.JWT_SECRET,
     jwtTtlSeconds: e.JWT_TTL_SECONDS,
+    apiKeySecret: e.API_KEY_SECRET ?? DEV_API_KEY_SECRET,
+    apiKeySecretIsDevelopmentDefault: !e.API_KEY_SECRET,
     adminEmails: Object.freeze(e.ADMIN_EMAILS),
     loginRateLimit: e.LOGIN_RATE_LIMIT,
     loginRateWindowSeconds: e.LOGIN_RATE_WINDOW_SECONDS,

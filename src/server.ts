@@ -60,6 +60,11 @@ export async function startServer(
       'JWT_SECRET is not set: using the development secret (never do this in production)',
     );
   }
+  if (config.apiKeySecretIsDevelopmentDefault) {
+    logger.warn(
+      'API_KEY_SECRET is not set: API keys are hashed with the development secret (never do this in production)',
+    );
+  }
   if (config.chatKeyIsDevelopmentDefault) {
     logger.warn(
       'CHAT_ENCRYPTION_KEYS is not set: message bodies are encrypted with the public development key',

@@ -35,12 +35,12 @@ export class ApiKeysService {
   private readonly hmacKey: Buffer;
 
   constructor(
-    serverSecret: string,
+    apiKeySecret: string,
     private readonly organizations: OrganizationsService,
     private readonly fork: () => Em,
   ) {
-    // Its own key, derived from the server secret, so the two uses never share one.
-    this.hmacKey = createHash('sha256').update(`marquee api keys\0${serverSecret}`).digest();
+    // Domain-separated from anything else a deployment might reuse the secret for.
+    this.hmacKey = createHash('sha256').update(`marquee api keys\0${apiKeySecret}`).digest();
   }
 
   private hash(secret: string): string {

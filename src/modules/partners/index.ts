@@ -37,7 +37,7 @@ export const partners = defineFeature<PartnersPublic>({
   entities: [Organization, OrganizationMember, ApiKey],
   create({ config, fork }, use) {
     const organizations = new OrganizationsService(use(accounts).accounts);
-    const keys = new ApiKeysService(config.jwtSecret, organizations, fork);
+    const keys = new ApiKeysService(config.apiKeySecret, organizations, fork);
     return {
       services: { organizations, keys },
       resolvers: [new OrganizationResolver(organizations, keys)],
