@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { until } from '../helpers/content.js';
 import { keyOf, organizationOf } from '../helpers/partners.js';
 import { post } from '../helpers/http.js';
 import { bootServer, type TestServer } from '../helpers/server.js';
@@ -51,6 +52,24 @@ for (const target of targets().filter((t) => t.name === 'postgresql+redis')) {
       await owner.client.RevokeApiKey({ id: key.apiKey.id });
       const r = await post(b.server.url, { query: QUERY }, { 'x-api-key': key.secret });
       assert.deepEqual([r.status, r.body.errors?.[0]?.extensions?.reason], [401, 'KEY_REVOKED']);
+    });
+
+    it('should refuse a key on both processes once it expires', async () => {
+      const owner = await a.user('owner3');
+      const org = await organizationOf(owner.client);
+      const key = await keyOf(a, owner.client, org.id, ['CONTENT_READ'], {
+        expiresAt: new Date(Date.now() + 1500).toISOString(),
+      });
+      assert.equal(
+        (await post(b.server.url, { query: QUERY }, { 'x-api-key': key.secret })).status,
+        200,
+      );
+      await until('the key to expire on the other process', async () => {
+        const r = await post(b.server.url, { query: QUERY }, { 'x-api-key': key.secret });
+        return r.body.errors?.[0]?.extensions?.reason === 'KEY_EXPIRED' || null;
+      });
+      const r = await post(a.server.url, { query: QUERY }, { 'x-api-key': key.secret });
+      assert.deepEqual([r.status, r.body.errors?.[0]?.extensions?.reason], [401, 'KEY_EXPIRED']);
     });
   });
 }

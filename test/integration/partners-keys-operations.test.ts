@@ -71,6 +71,71 @@ for (const target of targets()) {
     );
 
     it(
+      'should allow each scope its fields and refuse them to a key without it, over HTTP and graphql-ws',
+      guard,
+      async () => {
+        const { owner, org, contentId } = await brand('scopes_owner');
+        const window = `from: "${hourAgo()}", to: "${inAMinute()}"`;
+        const fields: Record<'CONTENT_READ' | 'CONTENT_WRITE' | 'METRICS_READ', string> = {
+          CONTENT_READ: '{ contents(first: 1) { edges { node { id } } } }',
+          CONTENT_WRITE:
+            'mutation { createContent(input: { kind: ARTICLE, title: "t", body: "b" }) { id } }',
+          METRICS_READ: `{ metricSeries(contentId: "${contentId}", metric: VIEWS, ${window}) { value } }`,
+        };
+        const scopes = Object.keys(fields) as (keyof typeof fields)[];
+        const keys = new Map<string, string>();
+        for (const scope of scopes) {
+          keys.set(scope, (await keyOf(t, owner.client, org.id, [scope])).secret);
+        }
+        type Result = { data?: unknown; errors?: { extensions?: Record<string, unknown> }[] };
+        const overWs = async (secret: string, query: string) => {
+          const ws = connect(t.server.wsUrl, { 'x-api-key': secret });
+          try {
+            return await new Promise<Result>((resolve, reject) => {
+              ws.client.subscribe(
+                { query },
+                { next: (v) => resolve(v as never), error: reject, complete: () => undefined },
+              );
+            });
+          } finally {
+            await ws.close();
+          }
+        };
+        for (const field of scopes) {
+          for (const scope of scopes) {
+            const secret = keys.get(scope)!;
+            const http = await post(
+              t.server.url,
+              { query: fields[field] },
+              { 'x-api-key': secret },
+            );
+            const ws = await overWs(secret, fields[field]);
+            for (const [via, r] of [
+              ['HTTP', http.body as Result],
+              ['graphql-ws', ws],
+            ] as const) {
+              const what = `${field} with a ${scope} key over ${via}`;
+              if (scope === field) {
+                assert.equal(r.errors, undefined, what);
+                assert.ok(r.data, what);
+              } else {
+                assert.deepEqual(
+                  [
+                    r.errors?.[0]?.extensions?.code,
+                    r.errors?.[0]?.extensions?.reason,
+                    r.errors?.[0]?.extensions?.missingScope,
+                  ],
+                  ['FORBIDDEN', 'MISSING_SCOPE', field],
+                  what,
+                );
+              }
+            }
+          }
+        }
+      },
+    );
+
+    it(
       "should log a keyed operation with the key's prefix and organisation, never its secret",
       guard,
       async () => {
