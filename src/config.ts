@@ -127,6 +127,8 @@ const schema = z
     QUERY_MAX_TOKENS: positiveInt(1000),
     QUERY_MAX_DIRECTIVES: positiveInt(50),
     QUERY_MAX_COST: positiveInt(50_000),
+    /** The page a browser gets at /graphql (default: GraphiQL outside production, none in it). */
+    GRAPHQL_IDE: z.enum(['graphiql', 'apollo', 'off']).optional(),
     GRAPHQL_INTROSPECTION: z
       .enum(['true', 'false'])
       .transform((v) => v === 'true')
@@ -173,6 +175,11 @@ const schema = z
 /** The process configuration: parsed once from the environment, frozen. */
 export interface Config {
   readonly env: 'development' | 'production' | 'test';
+  /**
+   * What a browser opening /graphql gets: GraphiQL served from this server's own files
+   * (works offline), Apollo's Sandbox (loaded from Apollo's CDN), or nothing.
+   */
+  readonly graphqlIde: 'graphiql' | 'apollo' | 'off';
   readonly port: number;
   readonly host: string;
   readonly dataDir: string;
@@ -304,6 +311,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   const e = parsed.data;
   return Object.freeze({
     env: e.NODE_ENV,
+    graphqlIde: e.GRAPHQL_IDE ?? (e.NODE_ENV === 'production' ? 'off' : 'graphiql'),
     port: e.PORT,
     host: e.HOST,
     dataDir: e.DATA_DIR,

@@ -13,6 +13,7 @@ import express, {
 } from 'express';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { createContext, type Context, type ContextFactory, type KeyPrincipal } from './context.js';
+import type { Config } from './config.js';
 import { dashboardRouter } from './dashboard/dashboard.routes.js';
 import {
   AppError,
@@ -29,6 +30,7 @@ import {
   isDatabaseUnavailable,
   reportRequestError,
 } from './infra/db-unavailable.js';
+import { ideRoutes } from './ide/ide.routes.js';
 import type { Logger } from './infra/logger.js';
 import type { QueryLimits } from './infra/query-limits.js';
 
@@ -44,7 +46,7 @@ export function createApollo(
   httpServer: Server,
   schema: GraphQLSchema,
   logger: Logger,
-  production: boolean,
+  { production, ide }: { production: boolean; ide: Config['graphqlIde'] },
   onDrain: () => Promise<void>,
   limits: QueryLimits,
   plugins: ApolloServerPlugin<Context>[] = [],
@@ -69,9 +71,10 @@ export function createApollo(
       limits.apolloPlugin(),
       subscriptionsOverWebSocket,
       ApolloServerPluginDrainHttpServer({ httpServer }),
-      production
-        ? ApolloServerPluginLandingPageDisabled()
-        : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
+      // GraphiQL is mounted by mountHttp, ahead of Apollo.
+      ide === 'apollo'
+        ? ApolloServerPluginLandingPageLocalDefault({ embed: true })
+        : ApolloServerPluginLandingPageDisabled(),
       {
         async serverWillStart() {
           return { drainServer: onDrain };
@@ -127,14 +130,15 @@ const subscriptionsOverWebSocket: ApolloServerPlugin<Context> = {
 };
 
 /**
- * Request ids, /healthz, /readyz, the live dashboard (/dashboard), POST/GET /graphql, and
- * coded errors for bad bodies.
+ * Request ids, /healthz, /readyz, the live dashboard (/dashboard), GraphiQL (GET /graphql
+ * from a browser, and /ide) when `ide` is `graphiql`, POST/GET /graphql, and coded errors
+ * for bad bodies.
  */
 export function mountHttp(
   app: Express,
   apollo: ApolloServer<Context>,
   contexts: ContextFactory,
-  production: boolean,
+  { production, ide }: { production: boolean; ide: Config['graphqlIde'] },
   readiness: () => Promise<Record<string, string>>,
 ) {
   const { logger } = contexts;
@@ -154,6 +158,11 @@ export function mountHttp(
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'unavailable', ...checks });
   });
   app.use('/dashboard', dashboardRouter({ sourceMaps: !production }));
+  if (ide === 'graphiql') {
+    const graphiql = ideRoutes();
+    app.use('/ide', graphiql.assets);
+    app.get('/graphql', graphiql.page);
+  }
   app.use(
     '/graphql',
     express.json({ limit: MAX_PAYLOAD_BYTES }),

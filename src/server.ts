@@ -107,12 +107,13 @@ export async function startServer(
   // Once: the drain closes the sockets first, and Apollo's stop() would do it again.
   const closeWs = () => (wsClosed ??= ws.server?.dispose() ?? Promise.resolve());
   const limits = new QueryLimits(config.queryLimits);
-  const apollo = createApollo(httpServer, schema, logger, production, closeWs, limits, [
+  const mode = { production, ide: config.graphqlIde };
+  const apollo = createApollo(httpServer, schema, logger, mode, closeWs, limits, [
     observability.plugin,
   ]);
   await apollo.start();
   const redis = infra.redis;
-  mountHttp(http, apollo, app.contexts, production, async () => ({
+  mountHttp(http, apollo, app.contexts, mode, async () => ({
     database: await probe(() => orm.em.getConnection().execute('select 1')),
     redis: redis ? await probe(() => redis.ping()) : 'not configured',
   }));

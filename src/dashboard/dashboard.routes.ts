@@ -1,14 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import express, { Router, type Request, type RequestHandler } from 'express';
+import express, { Router, type RequestHandler } from 'express';
+import { pagePolicy } from '../infra/page-policy.js';
 import { DASHBOARD_CSS, DASHBOARD_HTML } from './dashboard.page.js';
 
 /** The compiled browser code (client/*.ts), beside this file in dist/ whatever the cwd. */
 const CLIENT_DIR = fileURLToPath(new URL('./client/', import.meta.url));
-
-/** `host` or `host:port`, as a CSP source may name it; anything else is not trusted. */
-const PLAIN_HOST = /^(?:[a-z0-9.-]+|\[[0-9a-f:.]+\])(?::\d{1,5})?$/i;
 
 /** A module of the client folder (flat: no sub-folders), as its path under /app reads. */
 const MODULE_PATH = /^\/[\w-]+\.js$/;
@@ -32,7 +30,7 @@ export function dashboardRouter(options: DashboardOptions): Router {
   const router = Router();
   router.use((req, res, next) => {
     res.set({
-      'content-security-policy': contentSecurityPolicy(req),
+      'content-security-policy': pagePolicy(req),
       'x-content-type-options': 'nosniff',
       'referrer-policy': 'no-referrer',
       // Rebuilt pages and modules must not mix with cached ones.
@@ -89,22 +87,4 @@ function decoded(path: string): string {
   } catch {
     return path;
   }
-}
-
-function contentSecurityPolicy(req: Request): string {
-  // CSP Level 3 lets 'self' cover ws:/wss: to the same host; the explicit sources are for
-  // browsers that predate it.
-  const host = req.get('host');
-  const sockets = host && PLAIN_HOST.test(host) ? ` ws://${host} wss://${host}` : '';
-  return [
-    "default-src 'none'",
-    "script-src 'self'",
-    "style-src 'self'",
-    "img-src 'self' data:",
-    `connect-src 'self'${sockets}`,
-    // The form is sent by the script; without it, nothing (least of all a password) is sent.
-    "form-action 'none'",
-    "base-uri 'none'",
-    "frame-ancestors 'none'",
-  ].join('; ');
 }

@@ -1,62 +1,34 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
-import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { mkdirSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import { browserSuite, needsBrowser } from '../helpers/browser.js';
+import type { Page } from 'playwright-core';
 import { ev } from '../helpers/metrics.js';
 import { published } from '../helpers/content.js';
-import { ADMIN_EMAIL, bootServer, PASSWORD, type TestServer } from '../helpers/server.js';
+import { ADMIN_EMAIL, PASSWORD } from '../helpers/server.js';
 import { targets } from '../helpers/targets.js';
 
 // The live dashboard in a real browser: Debian's Chromium, driven by playwright-core,
 // against a real server. Events go in through the API (the SDK); the test waits for the
 // page to show them, polling what the page shows, never sleeping for a fixed time.
 
-const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = 'test-artifacts';
 /** Platform metrics and the trending list update once a second: ample margin. */
 const WAIT_MS = 20_000;
-const ci = process.env.CI === 'true';
-const noBrowser = existsSync(CHROMIUM)
-  ? false
-  : `${CHROMIUM} is missing (apt-get install chromium); CI=true makes this a failure`;
 
 for (const target of targets()) {
-  describe(`live dashboard (${target.name})`, { skip: !ci && noBrowser }, () => {
-    let t: TestServer;
-    let browser: Browser;
-    let origin: string;
-    before(async () => {
-      assert.equal(noBrowser, false, noBrowser || '');
-      t = await bootServer(target, 'dashboard');
-      origin = new URL(t.server.url).origin;
-      browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        headless: true,
-        args: [
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-quic',
-          '--no-first-run',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-        ],
-      });
-    });
-    after(async () => {
-      await browser?.close();
-      await t?.close();
-    });
+  describe(`live dashboard (${target.name})`, needsBrowser, () => {
+    const fx = browserSuite(target, 'dashboard');
 
     /** A fresh page (its own browser context) signed in as `email`, and the errors it reports. */
     async function signedIn(email: string): Promise<{ page: Page; errors: string[] }> {
-      const context = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
+      const context = await fx.browser.newContext({ viewport: { width: 1280, height: 1000 } });
       const page = await context.newPage();
       const errors: string[] = [];
       page.on('pageerror', (e) => errors.push(e.message));
       // A policy violation or a failed request shows up here.
       page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
-      await page.goto(`${origin}/dashboard`);
+      await page.goto(`${fx.origin}/dashboard`);
       await page.fill('#email', email);
       await page.fill('#password', PASSWORD);
       await page.click('#sign-in button[type=submit]');
@@ -65,9 +37,9 @@ for (const target of targets()) {
     }
 
     it('should show platform metrics, trending and content counters change as events arrive', async () => {
-      const admin = await t.user('admin', { email: ADMIN_EMAIL });
-      const author = await t.user('author');
-      const viewers = [await t.user('viewer_1'), await t.user('viewer_2')];
+      const admin = await fx.t.user('admin', { email: ADMIN_EMAIL });
+      const author = await fx.t.user('author');
+      const viewers = [await fx.t.user('viewer_1'), await fx.t.user('viewer_2')];
       const content = await published(author.client, { title: 'Northern lights, live' });
       const { page, errors } = await signedIn(admin.email);
 
@@ -111,8 +83,8 @@ for (const target of targets()) {
     });
 
     it('should show FORBIDDEN in place of platform metrics to someone who is not an admin', async () => {
-      const reader = await t.user('reader');
-      const other = await t.user('other_author');
+      const reader = await fx.t.user('reader');
+      const other = await fx.t.user('other_author');
       const theirs = await published(other.client, { title: 'Not yours' });
       const { page, errors } = await signedIn(reader.email);
 
@@ -133,9 +105,9 @@ for (const target of targets()) {
     });
 
     it('should say so when the password is wrong, and stay on the sign-in form', async () => {
-      const context = await browser.newContext();
+      const context = await fx.browser.newContext();
       const page = await context.newPage();
-      await page.goto(`${origin}/dashboard`);
+      await page.goto(`${fx.origin}/dashboard`);
       await page.fill('#email', ADMIN_EMAIL);
       await page.fill('#password', 'not the password');
       await page.click('#sign-in button[type=submit]');

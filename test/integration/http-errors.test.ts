@@ -242,16 +242,17 @@ for (const target of targets()) {
         );
       });
 
-      it(`should ${production ? 'not ' : ''}serve the Sandbox landing page`, async () => {
+      it(`should ${production ? 'not ' : ''}serve GraphiQL to a browser at /graphql`, async () => {
         const r = await reply(await fetch(url, { headers: { accept: 'text/html' } }));
         if (production) {
           assert.doesNotMatch(r.headers.get('content-type') ?? '', /text\/html/);
-          assert.doesNotMatch(r.text, /sandbox/i);
+          assert.doesNotMatch(r.text, /sandbox|graphiql/i);
           assert.ok(r.status >= 400, `status ${r.status}`);
+          assert.equal((await fetch(new URL('/ide/graphiql.js', url))).status, 404);
         } else {
           assert.equal(r.status, 200);
           assert.match(r.headers.get('content-type') ?? '', /^text\/html/);
-          assert.match(r.text, /embeddable-sandbox/);
+          assert.match(r.text, /<script defer src="\/ide\/graphiql.js">/);
         }
       });
 
