@@ -6,6 +6,7 @@ export default tseslint.config(
   {
     ignores: [
       'dist/',
+      'dist-test/',
       'node_modules/',
       'data/',
       'sdk/dist/',
