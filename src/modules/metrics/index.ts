@@ -12,6 +12,7 @@ import { metricsRules } from './metrics.rules.js';
 import { MetricsReader } from './metrics.service.js';
 import { pruneEvents } from './metrics.sql.js';
 import { memoryLiveStore } from './metrics.store-memory.js';
+import { restoreWindows } from './metrics.restore.js';
 import { redisLiveStore } from './metrics.store-redis.js';
 
 export { MetricsReader } from './metrics.service.js';
@@ -59,7 +60,13 @@ export const metrics = defineFeature<MetricsPublic>({
       tasks: [
         {
           name: 'metrics live',
-          start: () => liveMetrics.start(fork),
+          start: async () => {
+            if (!redis) {
+              const restored = await restoreWindows(fork(), store, Date.now());
+              if (restored) logger.info({ contents: restored }, 'trending restored from rollups');
+            }
+            liveMetrics.start(fork);
+          },
           stop: () => liveMetrics.stop(),
         },
         scheduledTask(

@@ -111,3 +111,18 @@ export async function pruneEvents(em: Em, before: number): Promise<void> {
   await run(em, 'delete from metric_events where received_at < ?', [before]);
   await run(em, 'delete from metric_view_marks where counted_at < ?', [before]);
 }
+
+/** Every content's rollups from `fromMinute` on (the platform's excluded). */
+export async function contentRollupsSince(em: Em, fromMinute: number): Promise<RollupRow[]> {
+  const rows = await run(
+    em,
+    `select scope, metric, minute, value from metric_rollups where minute >= ? and scope <> '*'`,
+    [fromMinute],
+  );
+  return rows.map((r) => ({
+    scope: String(r.scope),
+    metric: String(r.metric),
+    minute: Number(r.minute),
+    value: Number(r.value),
+  }));
+}
