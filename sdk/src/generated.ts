@@ -106,7 +106,14 @@ export type MembershipStatus =
   /** Waiting for the billing provider to confirm the first payment; no access yet. */
   | 'PENDING';
 
-export type MetricName = 'COMMENTS' | 'LIKES' | 'SHARES' | 'VIEWS' | 'WATCH_SECONDS';
+export type MetricName =
+  | 'COMMENTS'
+  /** Tracked events accepted (every type; duplicates and refusals excluded), by when they occurred */
+  | 'EVENTS'
+  | 'LIKES'
+  | 'SHARES'
+  | 'VIEWS'
+  | 'WATCH_SECONDS';
 
 export type MetricWindow = 'LAST_5_MINUTES' | 'LAST_24_HOURS' | 'LAST_HOUR' | 'LAST_MINUTE';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { browserSuite, needsBrowser } from '../helpers/browser.js';
+import { browserSuite, needsBrowser, type BrowserFixture } from '../helpers/browser.js';
 import type { Page } from 'playwright-core';
 import { ev } from '../helpers/metrics.js';
 import { published } from '../helpers/content.js';
@@ -20,28 +20,12 @@ for (const target of targets()) {
   describe(`live dashboard (${target.name})`, needsBrowser, () => {
     const fx = browserSuite(target, 'dashboard');
 
-    /** A fresh page (its own browser context) signed in as `email`, and the errors it reports. */
-    async function signedIn(email: string): Promise<{ page: Page; errors: string[] }> {
-      const context = await fx.browser.newContext({ viewport: { width: 1280, height: 1000 } });
-      const page = await context.newPage();
-      const errors: string[] = [];
-      page.on('pageerror', (e) => errors.push(e.message));
-      // A policy violation or a failed request shows up here.
-      page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
-      await page.goto(`${fx.origin}/dashboard`);
-      await page.fill('#email', email);
-      await page.fill('#password', PASSWORD);
-      await page.click('#sign-in button[type=submit]');
-      await page.locator('#status[data-state="live"]').waitFor({ timeout: WAIT_MS });
-      return { page, errors };
-    }
-
     it('should show platform metrics, trending and content counters change as events arrive', async () => {
       const admin = await fx.t.user('admin', { email: ADMIN_EMAIL });
       const author = await fx.t.user('author');
       const viewers = [await fx.t.user('viewer_1'), await fx.t.user('viewer_2')];
       const content = await published(author.client, { title: 'Northern lights, live' });
-      const { page, errors } = await signedIn(admin.email);
+      const { page, errors } = await signedIn(fx, admin.email);
 
       const before = await chartHolds(page, (n) => n >= 1);
       await page.fill('#content-id', content.id);
@@ -86,7 +70,7 @@ for (const target of targets()) {
       const reader = await fx.t.user('reader');
       const other = await fx.t.user('other_author');
       const theirs = await published(other.client, { title: 'Not yours' });
-      const { page, errors } = await signedIn(reader.email);
+      const { page, errors } = await signedIn(fx, reader.email);
 
       const error = page.locator('#platform-error');
       await error.filter({ hasText: 'FORBIDDEN' }).waitFor({ timeout: WAIT_MS });
@@ -115,6 +99,34 @@ for (const target of targets()) {
       await error.filter({ hasText: 'UNAUTHENTICATED' }).waitFor({ timeout: WAIT_MS });
       assert.equal(await page.isHidden('#dashboard'), true);
       await context.close();
+    });
+  });
+  describe(`live dashboard: history before live (${target.name})`, needsBrowser, () => {
+    const fx = browserSuite(target, 'dashboard-history');
+
+    it("should start the events chart with the server's last minutes, then go live", async () => {
+      const admin = await fx.t.user('admin', { email: ADMIN_EMAIL });
+      const author = await fx.t.user('history_author');
+      const reader = await fx.t.user('history_reader');
+      const content = await published(author.client, { title: 'Yesterday, today' });
+      // 120 events three minutes ago: 2 per second over that minute.
+      const at = new Date(Date.now() - 3 * 60_000).toISOString();
+      const events = Array.from({ length: 120 }, () => ev('SHARE', content.id, { occurredAt: at }));
+      assert.equal((await reader.client.TrackEvents({ events })).trackEvents.accepted, 120);
+
+      const { page, errors } = await signedIn(fx, admin.email);
+      const chart = page.locator('#chart-events[data-backfill]');
+      await chart.waitFor({ state: 'attached', timeout: WAIT_MS });
+      const history = ((await chart.getAttribute('data-backfill')) ?? '').split(' ').map(Number);
+      assert.ok(history.length >= 4, `minutes of history: ${history.join(' ')}`);
+      assert.deepEqual(
+        history.filter((v) => v !== 0),
+        [2],
+        `one minute with 120 events: ${history.join(' ')}`,
+      );
+      // Live values follow the history.
+      await chartHolds(page, (n) => n > history.length);
+      assert.deepEqual(errors, []);
     });
   });
 }
@@ -154,4 +166,23 @@ async function eventually<T>(
       assert.fail(`gave up waiting for ${what}; last saw ${String(value)}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+/** A fresh page (its own browser context) signed in as `email`, and the errors it reports. */
+async function signedIn(
+  fx: BrowserFixture,
+  email: string,
+): Promise<{ page: Page; errors: string[] }> {
+  const context = await fx.browser.newContext({ viewport: { width: 1280, height: 1000 } });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  // A policy violation or a failed request shows up here.
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  await page.goto(`${fx.origin}/dashboard`);
+  await page.fill('#email', email);
+  await page.fill('#password', PASSWORD);
+  await page.click('#sign-in button[type=submit]');
+  await page.locator('#status[data-state="live"]').waitFor({ timeout: WAIT_MS });
+  return { page, errors };
 }

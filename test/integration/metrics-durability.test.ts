@@ -37,7 +37,7 @@ for (const target of targets()) {
       const em = running.server.orm.em.fork();
       const rollups = await em.find(MetricRollup, { scope: c.id });
       const byMetric = Object.fromEntries(rollups.map((r) => [r.metric, r.value]));
-      assert.deepEqual(byMetric, { VIEWS: 1, SHARES: 2, WATCH_SECONDS: 90, LIKES: 1 });
+      assert.deepEqual(byMetric, { EVENTS: 4, VIEWS: 1, SHARES: 2, WATCH_SECONDS: 90, LIKES: 1 });
 
       await running.close();
       running = await bootServer(target, 'metrics-durability', { storage });

@@ -5,7 +5,7 @@ export interface ChartOptions {
   format(value: number): string;
 }
 
-interface Point {
+export interface Point {
   at: number;
   value: number;
 }
@@ -47,9 +47,28 @@ export class LiveChart {
     this.draw();
   }
 
+  /**
+   * Adds history from before the live values (the series the server keeps), each value
+   * holding until the next: only points older than the first live value are kept, so a
+   * moment is never drawn twice, whichever arrives first. The canvas's `data-backfill`
+   * lists the values kept, oldest first.
+   */
+  backfill(history: readonly Point[]): void {
+    const firstLive = this.points[0]?.at ?? Infinity;
+    const older = history.filter((p) => p.at < firstLive).sort((a, b) => a.at - b.at);
+    this.points = [...older, ...this.points];
+    const latest = this.points[this.points.length - 1];
+    const oldest = (latest?.at ?? 0) - this.options.spanMs;
+    while (this.points.length > 1 && this.points[1]!.at <= oldest) this.points.shift();
+    this.canvas.dataset.points = String(this.points.length);
+    this.canvas.dataset.backfill = older.map((p) => Number(p.value.toFixed(2))).join(' ');
+    this.draw();
+  }
+
   clear(): void {
     this.points = [];
     this.canvas.dataset.points = '0';
+    delete this.canvas.dataset.backfill;
     this.draw();
   }
 

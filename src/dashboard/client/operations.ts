@@ -42,6 +42,16 @@ export const PLATFORM_METRICS = `subscription DashboardPlatform {
 
 const TRENDING_FIELDS = 'score views content { id title author { handle } }';
 /** The list as it stands: the subscription only speaks when it changes. */
+/** Accepted events per minute, platform-wide: the events chart's history. */
+export const EVENT_HISTORY = `query DashboardEventHistory($from: DateTime!, $to: DateTime!) {
+  metricSeries(metric: EVENTS, interval: MINUTE, from: $from, to: $to) { at value }
+}`;
+
+export interface SeriesPoint {
+  at: string;
+  value: number;
+}
+
 export const TRENDING = `query DashboardTrending($first: Int!) {
   trending(window: LAST_HOUR, first: $first) { ${TRENDING_FIELDS} }
 }`;

@@ -4,12 +4,14 @@ import { LiveLink } from './live-link.js';
 import {
   CONTENT_METRICS,
   CONTENT_TITLE,
+  EVENT_HISTORY,
   PLATFORM_METRICS,
   TRENDING,
   TRENDING_CHANGED,
   type AuthPayload,
   type ContentMetrics,
   type PlatformMetrics,
+  type SeriesPoint,
   type TrendingItem,
 } from './operations.js';
 import {
@@ -75,6 +77,24 @@ export function startSession(auth: AuthPayload, rejected: () => void): Session {
       complete: () => showError('platform-error', 'The server stopped sending platform metrics.'),
     },
   );
+
+  // The events chart starts with the last minutes the server kept (per minute; the
+  // current minute is left to the live values). Active users have no history to show.
+  if (auth.user.role === 'ADMIN') {
+    const to = Date.now();
+    request<{ metricSeries: SeriesPoint[] }>(
+      EVENT_HISTORY,
+      { from: new Date(to - FIVE_MINUTES).toISOString(), to: new Date(to).toISOString() },
+      auth.token,
+    ).then(
+      ({ metricSeries }) =>
+        alive() &&
+        charts.events.backfill(
+          metricSeries.slice(0, -1).map((p) => ({ at: Date.parse(p.at), value: p.value / 60 })),
+        ),
+      (e: unknown) => alive() && addError('platform-error', messageOf(e)),
+    );
+  }
 
   const pick = (content: TrendingItem['content']) =>
     watch(content.id, `${content.title} by @${content.author.handle}`);

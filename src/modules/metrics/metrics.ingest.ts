@@ -117,6 +117,7 @@ export class MetricsIngest implements ActivitySink {
       const views = await this.countViews(em, kept);
       const rollups = new Rollups();
       for (const r of kept) {
+        rollups.add(r.contentId, 'EVENTS', r.occurredAt, 1);
         if (r.type === EventType.VIEW && views.has(r))
           rollups.add(r.contentId, 'VIEWS', r.occurredAt, 1);
         if (r.type === EventType.SHARE) rollups.add(r.contentId, 'SHARES', r.occurredAt, 1);

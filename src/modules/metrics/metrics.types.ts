@@ -22,8 +22,17 @@ export enum MetricName {
   COMMENTS = 'COMMENTS',
   SHARES = 'SHARES',
   WATCH_SECONDS = 'WATCH_SECONDS',
+  EVENTS = 'EVENTS',
 }
-registerEnumType(MetricName, { name: 'MetricName' });
+registerEnumType(MetricName, {
+  name: 'MetricName',
+  valuesConfig: {
+    EVENTS: {
+      description:
+        'Tracked events accepted (every type; duplicates and refusals excluded), by when they occurred',
+    },
+  },
+});
 
 export enum Interval {
   MINUTE = 'MINUTE',
