@@ -4,6 +4,8 @@ import { assemble, createInfra } from '../app.js';
 import { createContext, signedIn, type Context } from '../context.js';
 import { entities, features } from '../features.js';
 import { initOrm, migrate } from '../infra/db.js';
+import { metrics } from '../modules/metrics/index.js';
+import { demoEvents, demoViewers, runningServer, trackOverHttp } from './seed-events.js';
 import { createLogger } from '../infra/logger.js';
 import { accounts, User } from '../modules/accounts/index.js';
 import { chat, Conversation } from '../modules/chat/index.js';
@@ -15,7 +17,7 @@ import {
 } from '../modules/content/index.js';
 
 /**
- * `npm run seed`: demo data for a newcomer opening the Sandbox. Idempotent: every user,
+ * `npm run seed`: demo data for a newcomer opening GraphiQL or the dashboard. Idempotent: every user,
  * content, like and comment is looked up before it is created, so running it again adds
  * nothing. Demo users share the password below.
  */
@@ -107,8 +109,9 @@ const conversation = {
 const config = loadConfig();
 const logger = createLogger(config.logLevel);
 const orm = await initOrm(config, { entities });
-// The seed runs the features on the embedded in-process infrastructure (no Redis).
-const infra = createInfra({ ...config, redisUrl: undefined }, logger, orm);
+// With Redis configured, the seed's live figures (trending, counters) land where the
+// servers read them.
+const infra = createInfra(config, logger, orm);
 try {
   await migrate(orm);
   const app = assemble(features, infra, orm);
@@ -117,6 +120,7 @@ try {
     content: app.use(contentFeature).content,
     conversations: app.use(chat).conversations,
     messages: app.use(chat).messages,
+    tracking: app.use(metrics).tracking,
   };
   const as = async (handle: string | null): Promise<Context> => {
     const ctx = await createContext(app.contexts, null, 'seed', 'local');
@@ -178,6 +182,43 @@ try {
       });
       created++;
     }
+  }
+
+  // Views, watches and shares over the last hour, through trackEvents' ingestion (the same
+  // rollups, totals and de-duplication): to a server running on this machine without Redis
+  // over HTTP (its live windows are its own), else in this process (with Redis, the live
+  // figures are shared; without, a server started afterwards refills its trending from
+  // the rollups). Event ids repeat across runs, so a second run within a day adds nothing.
+  const seeded = await Promise.all(
+    contents.map(async (c) => (await as(null)).em.findOneOrFail(Content, { title: c.title })),
+  );
+  const server = config.redisUrl ? null : await runningServer(config.port);
+  for (const [v, viewer] of demoViewers(users.map((u) => u.handle)).entries()) {
+    const events = demoEvents(v, seeded);
+    const ctx = await createContext(
+      app.contexts,
+      null,
+      'seed',
+      `seed:${viewer.handle ?? viewer.anonymousId}`,
+      viewer.anonymousId,
+    );
+    if (viewer.handle) ctx.actAs(await ctx.em.findOneOrFail(User, { handle: viewer.handle }));
+    if (server) {
+      const token = viewer.handle
+        ? (
+            await services.accounts.logIn(ctx, {
+              email: `${viewer.handle}@demo.marquee.dev`,
+              password: DEMO_PASSWORD,
+            })
+          ).token
+        : null;
+      const sent = await trackOverHttp(server, events, { token, anonymousId: viewer.anonymousId });
+      if (sent !== null) {
+        created += sent;
+        continue;
+      }
+    }
+    created += (await services.tracking.track(ctx, events)).accepted;
   }
 
   console.log(

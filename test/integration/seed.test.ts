@@ -5,6 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { bootServer, type TestServer } from '../helpers/server.js';
+import { freePort } from '../helpers/ws.js';
 import { targets, type Storage } from '../helpers/targets.js';
 
 const run = promisify(execFile);
@@ -29,10 +30,26 @@ for (const target of targets()) {
       await storage.drop();
     });
 
-    const seed = () =>
+    // PORT: where the seed looks for a running server to send its events to.
+    const seed = async (on: Storage = storage, port?: number) =>
       run(process.execPath, [seedScript], {
-        env: { PATH: process.env.PATH, LOG_LEVEL: 'silent', ...storage.env },
+        env: {
+          PATH: process.env.PATH,
+          LOG_LEVEL: 'silent',
+          PORT: String(port ?? (await freePort())),
+          ...on.env,
+        },
       });
+
+    /** LAST_HOUR's trending: every seeded content, viewed by the 4 users and 8 visitors. */
+    async function assertSeededTrending(server: TestServer) {
+      const { trending } = await server.client().Trending({ window: 'LAST_HOUR', first: 10 });
+      assert.equal(trending.length, 4, JSON.stringify(trending));
+      assert.deepEqual(
+        trending.map((i) => i.views),
+        [12, 12, 12, 12],
+      );
+    }
 
     it('should create demo users, published content and a conversation, and add nothing when run again', async () => {
       const first = await seed();
@@ -63,6 +80,28 @@ for (const target of targets()) {
       assert.equal(demo.unreadCount, 0);
       const { conversation } = await ada.ConversationMessages({ id: demo.id });
       assert.equal(conversation?.messages.edges.length, 4);
+
+      // The seed's views, watches and shares, spread over the last hour, are in the trending
+      // of a server started afterwards, and in the totals.
+      await assertSeededTrending(t);
+      assert.equal(
+        contents.edges.reduce((n, e) => n + e.node.viewCount, 0),
+        48,
+      );
+    });
+
+    it('should send its events to a server already running on the seeded database, which shows them at once', async () => {
+      const live = await target.provision('seed-live');
+      const running = await bootServer(target, 'seed-live', { storage: live });
+      try {
+        const { trending } = await running.client().Trending({ window: 'LAST_HOUR' });
+        assert.deepEqual(trending, []);
+        await seed(live, Number(new URL(running.server.url).port));
+        await assertSeededTrending(running);
+      } finally {
+        await running.close();
+        await live.drop();
+      }
     });
   });
 }

@@ -17,7 +17,7 @@ import { redisLiveStore } from './metrics.store-redis.js';
 
 export { MetricsReader } from './metrics.service.js';
 export { MetricEvent, MetricRollup, ViewMark } from './metrics.entity.js';
-export { MetricWindow } from './metrics.types.js';
+export { EventType, MetricWindow } from './metrics.types.js';
 
 /** Tracked events are kept this long for de-duplication (they are accepted up to 24 h late). */
 const METRIC_EVENT_RETENTION_MS = 25 * 3600_000;
@@ -25,6 +25,8 @@ const PRUNE_INTERVAL_MS = 10 * 60_000;
 
 export interface MetricsPublic {
   metrics: MetricsReader;
+  /** `trackEvents`' ingestion: the seed sends its demo events through it. */
+  tracking: MetricsIngest;
 }
 
 /** Metrics: tracked events, rollups, live figures, trending and the metric subscriptions. */
@@ -55,7 +57,7 @@ export const metrics = defineFeature<MetricsPublic>({
       logger,
     );
     return {
-      services: { metrics: reader },
+      services: { metrics: reader, tracking: ingest },
       resolvers: [new MetricsResolver(ingest, reader), new MetricsLiveResolver(liveMetrics)],
       tasks: [
         {
