@@ -1,6 +1,6 @@
 import type { Measured } from './measure.js';
 
-/** The fan-out table, in markdown, as the README carries it. */
+/** The fan-out table, in markdown, as docs/benchmarks.md carries it. */
 export const HEADER = [
   '| case | N | processes | p50 ms | p99 ms | deliveries/s | messages/s | server KiB/conn | all live after s | server CPU | client CPU |',
   '| --- | --: | --- | --: | --: | --: | --: | --: | --: | --: | --: |',

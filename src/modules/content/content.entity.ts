@@ -144,7 +144,7 @@ export class Content {
 
   @Property({ type: 'integer', default: 0 })
   @Field(() => Int, {
-    description: 'Counted views, all time (the counting rules are in the README).',
+    description: 'Counted views, all time (the counting rules are in docs/metrics.md).',
   })
   viewCount: number = 0;
 

@@ -43,7 +43,7 @@ export class MetricsResolver {
 
   @Query(() => [TrendingItem], {
     description:
-      'Published content by time-decayed engagement in the window (formula in the README).',
+      'Published content by time-decayed engagement in the window (formula in docs/metrics.md).',
   })
   trending(
     @Arg('window', () => MetricWindow, { nullable: true, defaultValue: MetricWindow.LAST_HOUR })

@@ -68,14 +68,14 @@ export class TrackRejection {
 export class TrackResult {
   @Field(() => Int, {
     description:
-      'Events stored for the first time (a VIEW may still not count as a view: see the README).',
+      'Events stored for the first time (a VIEW may still not count as a view: see docs/metrics.md).',
   })
   accepted!: number;
   @Field(() => Int, { description: 'Events whose id was seen before: counted once, already.' })
   duplicates!: number;
   @Field(() => [TrackRejection], {
     description:
-      'Events that do not count, in index order: invalid ones, and views or shares of a content past what one client address may add in a window (README, Limits). The mutation succeeds for the others, so they come in the result, not as errors.',
+      'Events that do not count, in index order: invalid ones, and views or shares of a content past what one client address may add in a window (docs/limits.md). The mutation succeeds for the others, so they come in the result, not as errors.',
   })
   rejected!: TrackRejection[];
 }
@@ -129,7 +129,7 @@ export class TrendingItem {
   @Field(() => Content)
   content!: Content;
   @Field(() => Float, {
-    description: 'Time-decayed engagement in the window (formula in the README).',
+    description: 'Time-decayed engagement in the window (formula in docs/metrics.md).',
   })
   score!: number;
   @Field(() => Int, { description: 'Counted views in the window.' })

@@ -28,7 +28,7 @@ export const WINDOWS: readonly WindowSpec[] = [
 
 export const windowSpec = (w: MetricWindow): WindowSpec => WINDOWS.find((s) => s.window === w)!;
 
-/** Engagement weights of the trending score (documented in the README). */
+/** Engagement weights of the trending score (documented in docs/metrics.md). */
 export const WEIGHTS = {
   view: 1,
   like: 3,

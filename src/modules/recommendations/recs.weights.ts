@@ -1,7 +1,7 @@
 import type { Activity } from '../../infra/activity.js';
 
 /**
- * The implicit-feedback weights and their decay: the one place they live (the README
+ * The implicit-feedback weights and their decay: the one place they live (docs/recommendations.md
  * documents them). A like says more than a view; watching most of a video says about as
  * much as a like; a share says the most.
  */

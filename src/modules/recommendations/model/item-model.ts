@@ -5,7 +5,7 @@ import { rp3betaRows } from './item-similarity.js';
 import { topK } from './top-k.js';
 import type { FeedbackMatrix, Interaction, ItemModel, ItemModelOptions } from './model.types.js';
 
-/** The defaults: tuned on validation splits of MovieLens (see the README). */
+/** The defaults: tuned on validation splits of MovieLens (see docs/recommendations.md). */
 export const defaultItemModelOptions: Readonly<ItemModelOptions> = Object.freeze({
   neighbours: 200,
   easeItems: 1000,
