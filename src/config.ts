@@ -183,6 +183,7 @@ export interface Config {
   readonly jwtSecret: string;
   readonly jwtSecretIsDevelopmentDefault: boolean;
   readonly jwtTtlSeconds: number;
+  /** Lower-cased. Made ADMIN at sign-up, at start and at sign-in; nobody is ever demoted by it. */
   readonly adminEmails: readonly string[];
   readonly loginRateLimit: number;
   readonly loginRateWindowSeconds: number;

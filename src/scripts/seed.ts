@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
 import { loadConfig } from '../config.js';
 import { assemble, createInfra } from '../app.js';
 import { createContext, signedIn, type Context } from '../context.js';
@@ -17,9 +18,20 @@ import {
 /**
  * `npm run seed`: demo data for a newcomer opening the Sandbox. Idempotent: every user,
  * content, like and comment is looked up before it is created, so running it again adds
- * nothing. Demo users share the password below.
+ * nothing. Demo users share the password below; the demo admin has its own.
  */
 export const DEMO_PASSWORD = 'marquee-demo-password';
+
+/**
+ * The demo admin, for the dashboard's platform view. Its password is generated when it is
+ * created and printed that once: an admin with a published password would be anyone's
+ * on a server seeded by mistake. Lost, ADMIN_EMAILS=<a demo user's email> makes another.
+ */
+export const DEMO_ADMIN = {
+  email: 'admin@marquee.example',
+  handle: 'demo_admin',
+  displayName: 'Demo Admin',
+};
 
 const users = [
   { handle: 'ada', displayName: 'Ada Lovelace', bio: 'Notes on engines and poetry.' },
@@ -139,6 +151,15 @@ try {
     created++;
   }
 
+  let adminPassword: string | null = null;
+  if (!(await (await as(null)).em.count(User, { email: DEMO_ADMIN.email }))) {
+    adminPassword = randomBytes(12).toString('base64url');
+    await services.accounts.signUp(await as(null), { ...DEMO_ADMIN, password: adminPassword });
+    created++;
+  }
+  // Also when it exists: never demotes, so re-running it is harmless.
+  await services.accounts.promoteAdmins((await as(null)).em, [DEMO_ADMIN.email]);
+
   for (const c of contents) {
     const ctx = await as(c.author);
     const existing = await ctx.em.findOne(Content, { author: ctx.viewer!.id, title: c.title });
@@ -184,6 +205,11 @@ try {
     created
       ? `Seeded ${created} records. Demo users: ${users.map((u) => u.handle).join(', ')} (email <handle>@demo.marquee.dev, password "${DEMO_PASSWORD}").`
       : 'Demo data already present: nothing to do.',
+  );
+  console.log(
+    adminPassword
+      ? `Demo admin: ${DEMO_ADMIN.email}, password "${adminPassword}" (shown this once).`
+      : `Demo admin: ${DEMO_ADMIN.email} (its password was printed when it was created).`,
   );
 } finally {
   await infra.close();
