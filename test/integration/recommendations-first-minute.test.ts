@@ -1,0 +1,69 @@
+import 'reflect-metadata';
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { bootServer, type Client, type TestServer } from '../helpers/server.js';
+import { targets } from '../helpers/targets.js';
+
+/** Recommendations on a new platform: few authors, and engagement arriving in bulk. */
+
+async function article(c: Client, title: string) {
+  const { createContent } = await c.CreateContent({
+    input: { kind: 'ARTICLE', title, body: `About ${title}.`, tags: [] },
+  });
+  return (await c.PublishContent({ id: createContent.id })).publishContent;
+}
+
+const recs = async (c: Client, first: number) =>
+  (await c.RecommendedContents({ first })).recommendedContents;
+
+async function withServer(
+  target: Parameters<typeof bootServer>[0],
+  label: string,
+  env: Record<string, string>,
+  work: (t: TestServer) => Promise<void>,
+) {
+  const t = await bootServer(target, label, { env });
+  try {
+    await work(t);
+  } finally {
+    await t.close();
+  }
+}
+
+for (const target of targets()) {
+  describe(`recommendations in the first minute (${target.name})`, () => {
+    it('should fill a page from one author when no other author is left', async () => {
+      await withServer(target, 'recs-one-author', {}, async (t) => {
+        const solo = await t.user('solo');
+        const published = new Set<string>();
+        for (let i = 0; i < 12; i++) {
+          published.add((await article(solo.client, `Field note ${i} on lichens`)).id);
+        }
+        const archived = await article(solo.client, 'Withdrawn field note');
+        await solo.client.ArchiveContent({ id: archived.id });
+        const { createContent: draft } = await solo.client.CreateContent({
+          input: { kind: 'ARTICLE', title: 'Unfinished field note', body: 'Later.' },
+        });
+        const reader = (await t.user('reader')).client;
+
+        const list = await recs(reader, 10);
+        assert.equal(list.length, 10);
+        const ids = list.map((r) => r.content.id);
+        assert.equal(new Set(ids).size, 10, 'no duplicates');
+        assert.ok(ids.every((id) => published.has(id)));
+        assert.ok(!ids.includes(archived.id) && !ids.includes(draft.id));
+        assert.ok(list.every((r) => r.content.status === 'PUBLISHED'));
+        // The diverse picks (three of one author) first, then the rest by score.
+        const rest = list.slice(3).map((r) => r.score);
+        assert.deepEqual(
+          rest,
+          [...rest].sort((a, b) => b - a),
+        );
+
+        // Fewer readable candidates than asked for: all of them, and no more.
+        const all = await recs(reader, 20);
+        assert.deepEqual(new Set(all.map((r) => r.content.id)), published);
+      });
+    });
+  });
+}
