@@ -107,6 +107,9 @@ const schema = z
     METRICS_RECHECK_MS: positiveInt(10_000),
     RECS_REBUILD_INTERVAL_MS: positiveInt(10 * 60_000),
     RECS_POLL_INTERVAL_MS: positiveInt(15_000),
+    RECS_REBUILD_GROWTH: z.coerce.number().positive().default(0.2),
+    RECS_REBUILD_MIN_EVENTS: positiveInt(50),
+    RECS_REBUILD_MIN_INTERVAL_MS: positiveInt(60_000),
     METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
     METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
     METRICS_HOST: z.string().min(1).default('127.0.0.1'),
@@ -230,6 +233,13 @@ export interface Config {
   readonly recsRebuildMs: number;
   /** How often a process looks for a model rebuilt elsewhere (and whether one is due). */
   readonly recsPollMs: number;
+  /**
+   * A rebuild before the schedule, checked at each poll: once the engagement events since
+   * the last build reach `growth` × the interactions (viewer, content pairs) it was built
+   * from, or `minEvents` when that is more; never within `minIntervalMs` of the last build
+   * (the scheduled rebuild is not bound by it).
+   */
+  readonly recsEarlyRebuild: { growth: number; minEvents: number; minIntervalMs: number };
   /** Prometheus `/metrics` and its protection (`src/observability`). */
   readonly observability: {
     /**
@@ -332,6 +342,11 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     metricsRecheckMs: e.METRICS_RECHECK_MS,
     recsRebuildMs: e.RECS_REBUILD_INTERVAL_MS,
     recsPollMs: e.RECS_POLL_INTERVAL_MS,
+    recsEarlyRebuild: Object.freeze({
+      growth: e.RECS_REBUILD_GROWTH,
+      minEvents: e.RECS_REBUILD_MIN_EVENTS,
+      minIntervalMs: e.RECS_REBUILD_MIN_INTERVAL_MS,
+    }),
     observability: Object.freeze({
       metricsToken: e.METRICS_TOKEN,
       metricsPort: e.METRICS_PORT,

@@ -1,6 +1,9 @@
 import 'reflect-metadata';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { recommendations } from '../../src/modules/recommendations/index.js';
+import { until } from '../helpers/content.js';
+import { ev } from '../helpers/metrics.js';
 import { bootServer, type Client, type TestServer } from '../helpers/server.js';
 import { targets } from '../helpers/targets.js';
 
@@ -63,6 +66,60 @@ for (const target of targets()) {
         // Fewer readable candidates than asked for: all of them, and no more.
         const all = await recs(reader, 20);
         assert.deepEqual(new Set(all.map((r) => r.content.id)), published);
+      });
+    });
+
+    it('should rebuild the collaborative model early after a bulk of engagement', async () => {
+      const env = {
+        // The schedule would rebuild in an hour: only the early rebuild can be seen here.
+        RECS_REBUILD_INTERVAL_MS: String(3600_000),
+        RECS_POLL_INTERVAL_MS: '100',
+        RECS_REBUILD_MIN_INTERVAL_MS: '100',
+        RECS_REBUILD_MIN_EVENTS: '30',
+      };
+      await withServer(target, 'recs-early-rebuild', env, async (t) => {
+        const models = t.server.use(recommendations).models;
+        // The model a fresh server builds at start, from no engagement.
+        const first = await until('the first model', async () => models.current);
+        assert.equal(first.interactions, 0);
+
+        const knitter = await t.user('knitter');
+        const physicist = await t.user('physicist');
+        const wool = await article(knitter.client, 'Knitting patterns for winter');
+        const qubits = await article(physicist.client, 'Quantum computing basics');
+        const others = await Promise.all(
+          ['Sock heels', 'Lace shawls'].map((title) => article(knitter.client, title)),
+        );
+        const viewer = await t.user('viewer');
+        await viewer.client.LikeContent({ id: wool.id });
+        const before = await recs(viewer.client, 20);
+        assert.equal(
+          before.some((r) => r.reason === 'COLLABORATIVE'),
+          false,
+        );
+
+        // The bulk: 8 fans, each liking both and viewing three (40 events, the viewer's like 41).
+        for (let i = 0; i < 8; i++) {
+          const fan = await t.user(`fan_${i}`);
+          await fan.client.LikeContent({ id: wool.id });
+          await fan.client.LikeContent({ id: qubits.id });
+          await fan.client.TrackEvents({
+            events: [...others, qubits].map((c) => ev('VIEW', c.id)),
+          });
+        }
+
+        const hit = await until(
+          'the collaborative part to learn the co-likes',
+          async () =>
+            (await recs(viewer.client, 20)).find(
+              (r) => r.content.id === qubits.id && r.reason === 'COLLABORATIVE',
+            ) ?? null,
+          400,
+        );
+        assert.equal(hit.becauseOf?.id, wool.id);
+        const rebuilt = models.current!;
+        assert.ok(rebuilt.builtAt > first.builtAt);
+        assert.ok(rebuilt.interactions > 0);
       });
     });
   });
