@@ -25,16 +25,7 @@ try {
   logger.fatal({ err }, 'start-up failed');
   process.exit(1);
 }
-logger.info(
-  {
-    url: server.url,
-    database: config.databaseUrl ? 'postgresql' : 'sqlite',
-    pubsub: server.pubsub.kind,
-  },
-  `Marquee is serving ${server.url}`,
-);
-console.log(`Marquee GraphQL API: ${server.url}`);
-
+// Before the URL is printed: a supervisor may send SIGTERM as soon as it reads it.
 let stopping = false;
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.on(signal, () => {
@@ -50,3 +41,13 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     );
   });
 }
+
+logger.info(
+  {
+    url: server.url,
+    database: config.databaseUrl ? 'postgresql' : 'sqlite',
+    pubsub: server.pubsub.kind,
+  },
+  `Marquee is serving ${server.url}`,
+);
+console.log(`Marquee GraphQL API: ${server.url}`);
