@@ -81,6 +81,7 @@ const schema = z
     LOG_LEVEL: z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
       .default('info'),
+    LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
     JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
     JWT_TTL_SECONDS: positiveInt(7 * 24 * 3600),
     ADMIN_EMAILS: list,
@@ -182,6 +183,11 @@ export interface Config {
   readonly redisUrl?: string;
   readonly redisPrefix: string;
   readonly logLevel: string;
+  /**
+   * LOG_FORMAT, or else `pretty` when NODE_ENV is `development` (set so, or unset with stdout
+   * on a terminal) and `json` otherwise: production, tests, and output piped to a collector.
+   */
+  readonly logFormat: 'json' | 'pretty';
   /** Secret. Never logged. */
   readonly jwtSecret: string;
   readonly jwtSecretIsDevelopmentDefault: boolean;
@@ -286,9 +292,13 @@ export class ConfigError extends Error {
 
 /**
  * Parses and validates configuration. `src/config.ts` is the only module that reads
- * `process.env`; tests pass their own record instead.
+ * `process.env`; tests pass their own record instead. `terminal`: whether stdout is one
+ * (the default log format).
  */
-export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
+export function loadConfig(
+  source: Record<string, string | undefined> = process.env,
+  terminal = process.stdout.isTTY === true,
+): Config {
   const parsed = schema.safeParse(
     Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== '')),
   );
@@ -308,6 +318,9 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     redisUrl: e.REDIS_URL,
     redisPrefix: e.REDIS_PREFIX,
     logLevel: e.LOG_LEVEL,
+    logFormat:
+      e.LOG_FORMAT ??
+      (e.NODE_ENV === 'development' && (Boolean(source.NODE_ENV) || terminal) ? 'pretty' : 'json'),
     jwtSecret: e.JWT_SECRET ?? DEV_JWT_SECRET,
     jwtSecretIsDevelopmentDefault: !e.JWT_SECRET,
     jwtTtlSeconds: e.JWT_TTL_SECONDS,

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { ConfigError, loadConfig } from './config.js';
-import { createLogger } from './infra/logger.js';
+import { createProcessLogger } from './infra/logger.js';
 import { startServer } from './server.js';
 
 let config;
@@ -13,13 +13,13 @@ try {
   }
   throw e;
 }
-const logger = createLogger(config.logLevel);
+const logger = await createProcessLogger(config.logLevel, config.logFormat);
 let server;
 try {
   server = await startServer(config, { logger });
 } catch (err) {
   // Port taken, database unreachable, a failed migration: one readable line, then the detail
-  // in the JSON log.
+  // in the log.
   const reason = err instanceof Error ? err.message : String(err);
   console.error(`Marquee could not start: ${reason.split('\n')[0]}`);
   logger.fatal({ err }, 'start-up failed');

@@ -5,7 +5,7 @@ import { assemble, createInfra } from '../app.js';
 import { createContext, signedIn, type Context } from '../context.js';
 import { entities, features } from '../features.js';
 import { initOrm, migrate } from '../infra/db.js';
-import { createLogger } from '../infra/logger.js';
+import { createProcessLogger } from '../infra/logger.js';
 import { accounts, User } from '../modules/accounts/index.js';
 import { chat, Conversation } from '../modules/chat/index.js';
 import {
@@ -117,7 +117,7 @@ const conversation = {
 };
 
 const config = loadConfig();
-const logger = createLogger(config.logLevel);
+const logger = await createProcessLogger(config.logLevel, config.logFormat);
 const orm = await initOrm(config, { entities });
 // The seed runs the features on the embedded in-process infrastructure (no Redis).
 const infra = createInfra({ ...config, redisUrl: undefined }, logger, orm);
