@@ -122,5 +122,49 @@ for (const target of targets()) {
         assert.ok(rebuilt.interactions > 0);
       });
     });
+    it('should count the engagement of every process toward an early rebuild', async () => {
+      const env = {
+        RECS_REBUILD_INTERVAL_MS: String(3600_000),
+        RECS_POLL_INTERVAL_MS: '100',
+        RECS_REBUILD_MIN_INTERVAL_MS: '100',
+        RECS_REBUILD_MIN_EVENTS: '30',
+      };
+      await withServer(target, 'recs-early-cluster', env, async (a) => {
+        const b = await bootServer(target, 'recs-early-cluster', { storage: a.storage, env });
+        try {
+          const [ma, mb] = [a, b].map((t) => t.server.use(recommendations).models);
+          await until('both to have the first model', async () => ma!.current && mb!.current);
+          const first = ma!.current!.builtAt;
+
+          const cook = await a.user('cook');
+          const bread = await article(cook.client, 'Rye bread at home');
+          const soup = await article(cook.client, 'Winter vegetable soup');
+          const viewer = await a.user('taster');
+          await viewer.client.LikeContent({ id: bread.id });
+          // 21 events through a, 20 through b: fewer than 30 on either, 41 in all.
+          for (let i = 0; i < 8; i++) {
+            const fan = await a.user(`eater_${i}`);
+            const c = i < 4 ? fan.client : b.client(fan.token);
+            await c.LikeContent({ id: bread.id });
+            await c.LikeContent({ id: soup.id });
+            await c.TrackEvents({ events: [ev('VIEW', bread.id), ev('VIEW', soup.id)] });
+            await c.TrackEvents({ events: [ev('VIEW', soup.id)] });
+          }
+
+          const hit = await until(
+            'a model that learnt from both processes',
+            async () =>
+              (await recs(viewer.client, 20)).find(
+                (r) => r.content.id === soup.id && r.reason === 'COLLABORATIVE',
+              ) ?? null,
+            400,
+          );
+          assert.equal(hit.becauseOf?.id, bread.id);
+          assert.ok(ma!.current!.builtAt > first);
+        } finally {
+          await b.close();
+        }
+      });
+    });
   });
 }
