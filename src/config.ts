@@ -82,6 +82,7 @@ const schema = z
     LOG_LEVEL: z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
       .default('info'),
+    LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
     JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
     JWT_TTL_SECONDS: positiveInt(7 * 24 * 3600),
     API_KEY_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
@@ -109,6 +110,9 @@ const schema = z
     METRICS_RECHECK_MS: positiveInt(10_000),
     RECS_REBUILD_INTERVAL_MS: positiveInt(10 * 60_000),
     RECS_POLL_INTERVAL_MS: positiveInt(15_000),
+    RECS_REBUILD_GROWTH: z.coerce.number().positive().default(0.2),
+    RECS_REBUILD_MIN_EVENTS: positiveInt(50),
+    RECS_REBUILD_MIN_INTERVAL_MS: positiveInt(60_000),
     METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
     METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
     METRICS_HOST: z.string().min(1).default('127.0.0.1'),
@@ -195,6 +199,11 @@ export interface Config {
   readonly redisUrl?: string;
   readonly redisPrefix: string;
   readonly logLevel: string;
+  /**
+   * LOG_FORMAT, or else `pretty` when NODE_ENV is `development` (set so, or unset with stdout
+   * on a terminal) and `json` otherwise: production, tests, and output piped to a collector.
+   */
+  readonly logFormat: 'json' | 'pretty';
   /** Secret. Never logged. */
   readonly jwtSecret: string;
   readonly jwtSecretIsDevelopmentDefault: boolean;
@@ -206,6 +215,7 @@ export interface Config {
    */
   readonly apiKeySecret: string;
   readonly apiKeySecretIsDevelopmentDefault: boolean;
+  /** Lower-cased. Made ADMIN at sign-up, at start and at sign-in; nobody is ever demoted by it. */
   readonly adminEmails: readonly string[];
   readonly loginRateLimit: number;
   readonly loginRateWindowSeconds: number;
@@ -252,6 +262,13 @@ export interface Config {
   readonly recsRebuildMs: number;
   /** How often a process looks for a model rebuilt elsewhere (and whether one is due). */
   readonly recsPollMs: number;
+  /**
+   * A rebuild before the schedule, checked at each poll: once the engagement events since
+   * the last build reach `growth` × the interactions (viewer, content pairs) it was built
+   * from, or `minEvents` when that is more; never within `minIntervalMs` of the last build
+   * (the scheduled rebuild is not bound by it).
+   */
+  readonly recsEarlyRebuild: { growth: number; minEvents: number; minIntervalMs: number };
   /** Prometheus `/metrics` and its protection (`src/observability`). */
   readonly observability: {
     /**
@@ -298,9 +315,13 @@ export class ConfigError extends Error {
 
 /**
  * Parses and validates configuration. `src/config.ts` is the only module that reads
- * `process.env`; tests pass their own record instead.
+ * `process.env`; tests pass their own record instead. `terminal`: whether stdout is one
+ * (the default log format).
  */
-export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
+export function loadConfig(
+  source: Record<string, string | undefined> = process.env,
+  terminal = process.stdout.isTTY === true,
+): Config {
   const parsed = schema.safeParse(
     Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== '')),
   );
@@ -321,6 +342,9 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     redisUrl: e.REDIS_URL,
     redisPrefix: e.REDIS_PREFIX,
     logLevel: e.LOG_LEVEL,
+    logFormat:
+      e.LOG_FORMAT ??
+      (e.NODE_ENV === 'development' && (Boolean(source.NODE_ENV) || terminal) ? 'pretty' : 'json'),
     jwtSecret: e.JWT_SECRET ?? DEV_JWT_SECRET,
     jwtSecretIsDevelopmentDefault: !e.JWT_SECRET,
     jwtTtlSeconds: e.JWT_TTL_SECONDS,
@@ -357,6 +381,11 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     metricsRecheckMs: e.METRICS_RECHECK_MS,
     recsRebuildMs: e.RECS_REBUILD_INTERVAL_MS,
     recsPollMs: e.RECS_POLL_INTERVAL_MS,
+    recsEarlyRebuild: Object.freeze({
+      growth: e.RECS_REBUILD_GROWTH,
+      minEvents: e.RECS_REBUILD_MIN_EVENTS,
+      minIntervalMs: e.RECS_REBUILD_MIN_INTERVAL_MS,
+    }),
     observability: Object.freeze({
       metricsToken: e.METRICS_TOKEN,
       metricsPort: e.METRICS_PORT,

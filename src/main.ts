@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { ConfigError, loadConfig } from './config.js';
-import { createLogger } from './infra/logger.js';
+import { createProcessLogger } from './infra/logger.js';
 import { startServer } from './server.js';
 
 let config;
@@ -13,28 +13,19 @@ try {
   }
   throw e;
 }
-const logger = createLogger(config.logLevel);
+const logger = await createProcessLogger(config.logLevel, config.logFormat);
 let server;
 try {
   server = await startServer(config, { logger });
 } catch (err) {
   // Port taken, database unreachable, a failed migration: one readable line, then the detail
-  // in the JSON log.
+  // in the log.
   const reason = err instanceof Error ? err.message : String(err);
   console.error(`Marquee could not start: ${reason.split('\n')[0]}`);
   logger.fatal({ err }, 'start-up failed');
   process.exit(1);
 }
-logger.info(
-  {
-    url: server.url,
-    database: config.databaseUrl ? 'postgresql' : 'sqlite',
-    pubsub: server.pubsub.kind,
-  },
-  `Marquee is serving ${server.url}`,
-);
-console.log(`Marquee GraphQL API: ${server.url}`);
-
+// Before the URL is printed: a supervisor may send SIGTERM as soon as it reads it.
 let stopping = false;
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.on(signal, () => {
@@ -50,3 +41,13 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     );
   });
 }
+
+logger.info(
+  {
+    url: server.url,
+    database: config.databaseUrl ? 'postgresql' : 'sqlite',
+    pubsub: server.pubsub.kind,
+  },
+  `Marquee is serving ${server.url}`,
+);
+console.log(`Marquee GraphQL API: ${server.url}`);

@@ -7,7 +7,7 @@ import { createDrain } from './drain.js';
 import type { Task } from './feature.js';
 import { features, entities } from './features.js';
 import { initOrm, migrate, type Orm } from './infra/db.js';
-import { createLogger, type Logger } from './infra/logger.js';
+import { createProcessLogger, type Logger } from './infra/logger.js';
 import type { PubSub } from './infra/pubsub.js';
 import { QueryLimits } from './infra/query-limits.js';
 import { createApollo, mountHttp } from './http.js';
@@ -53,7 +53,7 @@ export async function startServer(
   config: Config,
   options: StartOptions = {},
 ): Promise<MarqueeServer> {
-  const logger = options.logger ?? createLogger(config.logLevel);
+  const logger = options.logger ?? (await createProcessLogger(config.logLevel, config.logFormat));
   const production = config.env === 'production';
   if (config.jwtSecretIsDevelopmentDefault) {
     logger.warn(

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
 import { loadConfig } from '../config.js';
 import { assemble, createInfra } from '../app.js';
 import { createContext, signedIn, type Context } from '../context.js';
@@ -6,7 +7,7 @@ import { entities, features } from '../features.js';
 import { initOrm, migrate } from '../infra/db.js';
 import { metrics } from '../modules/metrics/index.js';
 import { demoEvents, demoViewers, runningServer, trackOverHttp } from './seed-events.js';
-import { createLogger } from '../infra/logger.js';
+import { createProcessLogger } from '../infra/logger.js';
 import { accounts, User } from '../modules/accounts/index.js';
 import { chat, Conversation } from '../modules/chat/index.js';
 import {
@@ -19,9 +20,20 @@ import {
 /**
  * `npm run seed`: demo data for a newcomer opening GraphiQL or the dashboard. Idempotent: every user,
  * content, like and comment is looked up before it is created, so running it again adds
- * nothing. Demo users share the password below.
+ * nothing. Demo users share the password below; the demo admin has its own.
  */
 export const DEMO_PASSWORD = 'marquee-demo-password';
+
+/**
+ * The demo admin, for the dashboard's platform view. Its password is generated when it is
+ * created and printed that once: an admin with a published password would be anyone's
+ * on a server seeded by mistake. Lost, ADMIN_EMAILS=<a demo user's email> makes another.
+ */
+export const DEMO_ADMIN = {
+  email: 'admin@marquee.example',
+  handle: 'demo_admin',
+  displayName: 'Demo Admin',
+};
 
 const users = [
   { handle: 'ada', displayName: 'Ada Lovelace', bio: 'Notes on engines and poetry.' },
@@ -107,7 +119,7 @@ const conversation = {
 };
 
 const config = loadConfig();
-const logger = createLogger(config.logLevel);
+const logger = await createProcessLogger(config.logLevel, config.logFormat);
 const orm = await initOrm(config, { entities });
 // With Redis configured, the seed's live figures (trending, counters) land where the
 // servers read them.
@@ -142,6 +154,15 @@ try {
     await services.accounts.updateProfile(signedIn(me), { bio: u.bio });
     created++;
   }
+
+  let adminPassword: string | null = null;
+  if (!(await (await as(null)).em.count(User, { email: DEMO_ADMIN.email }))) {
+    adminPassword = randomBytes(12).toString('base64url');
+    await services.accounts.signUp(await as(null), { ...DEMO_ADMIN, password: adminPassword });
+    created++;
+  }
+  // Also when it exists: never demotes, so re-running it is harmless.
+  await services.accounts.promoteAdmins((await as(null)).em, [DEMO_ADMIN.email]);
 
   for (const c of contents) {
     const ctx = await as(c.author);
@@ -225,6 +246,11 @@ try {
     created
       ? `Seeded ${created} records. Demo users: ${users.map((u) => u.handle).join(', ')} (email <handle>@demo.marquee.dev, password "${DEMO_PASSWORD}").`
       : 'Demo data already present: nothing to do.',
+  );
+  console.log(
+    adminPassword
+      ? `Demo admin: ${DEMO_ADMIN.email}, password "${adminPassword}" (shown this once).`
+      : `Demo admin: ${DEMO_ADMIN.email} (its password was printed when it was created).`,
   );
 } finally {
   await infra.close();

@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { expectCode } from '../helpers/errors.js';
 import { bootServer, type TestServer } from '../helpers/server.js';
 import { freePort } from '../helpers/ws.js';
 import { targets, type Storage } from '../helpers/targets.js';
@@ -101,6 +102,50 @@ for (const target of targets()) {
       } finally {
         await running.close();
         await live.drop();
+      }
+    });
+
+    it('should create a demo admin, print its password once, and let it see the platform view', async () => {
+      // Storage of its own: the first test's seed printed the password already.
+      const fresh = await target.provision('seed-admin');
+      try {
+        const env = { PATH: process.env.PATH, LOG_LEVEL: 'silent', ...fresh.env };
+        const { stdout } = await run(process.execPath, [seedScript], { env });
+        const printed = /Demo admin: (\S+), password "([^"]+)"/.exec(stdout);
+        assert.ok(printed, stdout);
+        const [, email, password] = printed;
+        assert.equal(email, 'admin@marquee.example');
+        const again = await run(process.execPath, [seedScript], { env });
+        assert.match(again.stdout, /Demo admin: admin@marquee\.example \(its password/);
+        assert.equal(again.stdout.includes(password!), false);
+
+        const s = await bootServer(target, 'seed-admin', {
+          storage: fresh,
+          env: { ADMIN_EMAILS: '' },
+        });
+        try {
+          const { logIn } = await s
+            .client()
+            .LogIn({ input: { email: email!, password: password! } });
+          assert.equal(logIn.user.role, 'ADMIN');
+          const admin = s.client(logIn.token);
+          const to = new Date().toISOString();
+          const from = new Date(Date.now() - 3600_000).toISOString();
+          const { metricSeries } = await admin.MetricSeries({ metric: 'VIEWS', from, to });
+          assert.ok(Array.isArray(metricSeries));
+          // A demo user is not an admin: the same view is refused.
+          const ada = await s.client().LogIn({
+            input: { email: 'ada@demo.marquee.dev', password: 'marquee-demo-password' },
+          });
+          await expectCode(
+            s.client(ada.logIn.token).MetricSeries({ metric: 'VIEWS', from, to }),
+            'FORBIDDEN',
+          );
+        } finally {
+          await s.close();
+        }
+      } finally {
+        await fresh.drop();
       }
     });
   });

@@ -153,7 +153,31 @@ export class AccountsService {
     const ok = (await argon2.verify(hash, input.password)) && hash === user?.passwordHash;
     if (!user || !ok)
       throw unauthenticated('Wrong email or password', AccountsReason.WRONG_CREDENTIALS);
+    if (user.role !== Role.ADMIN && this.deps.adminEmails.includes(email)) {
+      // The start promoted the accounts listed then; this one was made since on a process
+      // that does not list it (or was demoted since): listed here, it is an admin.
+      const changes = { role: Role.ADMIN, updatedAt: new Date() };
+      await commit(actor, (tx) =>
+        tx.nativeUpdate(User, { id: user.id, role: { $ne: Role.ADMIN } }, changes),
+      );
+      settle<User>(actor.em, user, changes);
+    }
     return { ...(await this.deps.tokens.issue(user.id)), user };
+  }
+
+  /**
+   * Makes ADMIN every account whose email is in `emails` (ADMIN_EMAILS by default), in one
+   * UPDATE: run at each server start, so a listed account is an admin whenever it signed up.
+   * `emails` are lower-cased, as stored (config normalises ADMIN_EMAILS). Never demotes: an
+   * admin who is not listed (made by `setUserRole`) stays one. Returns how many changed.
+   */
+  promoteAdmins(em: Em, emails: readonly string[] = this.deps.adminEmails): Promise<number> {
+    if (!emails.length) return Promise.resolve(0);
+    return em.nativeUpdate(
+      User,
+      { email: { $in: [...emails] }, role: { $ne: Role.ADMIN } },
+      { role: Role.ADMIN, updatedAt: new Date() },
+    );
   }
 
   async updateProfile(actor: SignedInActor, input: UpdateProfileInput): Promise<User> {

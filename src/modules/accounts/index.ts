@@ -25,7 +25,7 @@ export const accounts = defineFeature<AccountsPublic>({
   resolvers: [AccountsResolver],
   rules: accountsRules,
   entities: [User],
-  create({ config, limiter }) {
+  create({ config, limiter, logger, fork }) {
     const tokens = new TokenService(config.jwtSecret, config.jwtTtlSeconds);
     const service = new AccountsService({
       tokens,
@@ -39,6 +39,16 @@ export const accounts = defineFeature<AccountsPublic>({
     return {
       services: { accounts: service, tokens },
       resolvers: [new AccountsResolver(service)],
+      tasks: [
+        {
+          name: 'accounts admin emails',
+          async start() {
+            const promoted = await service.promoteAdmins(fork());
+            if (promoted) logger.info({ promoted }, 'promoted accounts listed in ADMIN_EMAILS');
+          },
+          stop() {},
+        },
+      ],
     };
   },
 });

@@ -23,11 +23,12 @@ export const recommendations = defineFeature<RecommendationsPublic>({
   entities: [Engagement, RecModelRow],
   create({ config, logger, pubsub, activity, fork }, use) {
     const { content: contentService, catalog } = use(content);
-    activity.add(new EngagementWriter(catalog, logger));
     const models = new ModelStore(fork, logger, {
       rebuildMs: config.recsRebuildMs,
       pollMs: config.recsPollMs,
+      early: config.recsEarlyRebuild,
     });
+    activity.add(new EngagementWriter(catalog, logger, (events) => models.recorded(events)));
     const text = new TextStore(catalog, pubsub, logger, config.recsPollMs);
     const service = new RecommendationService(
       models,

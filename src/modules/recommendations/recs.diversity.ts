@@ -15,7 +15,10 @@ export interface Ranked {
  * λ·relevance − (1 − λ)·(its highest similarity to an item already chosen), so
  * near-duplicates spread out; and an item is skipped while its author already has
  * MAX_PER_AUTHOR items among the last WINDOW − 1 chosen. Relevance is normalised to
- * [0, 1]. O(limit × candidates) similarity calls: callers pass a bounded pool.
+ * [0, 1]. The cap relaxes rather than shortens the list: once only over-represented authors
+ * are left, the rest is filled with the best remaining by score, so `limit` candidates give
+ * `limit` results (a platform with few authors still gets full pages). O(limit ×
+ * candidates) similarity calls: callers pass a bounded pool.
  */
 export function diversify<T extends Ranked>(
   candidates: T[],
@@ -38,7 +41,13 @@ export function diversify<T extends Ranked>(
         best = i;
       }
     }
-    if (best < 0) break; // only over-represented authors are left
+    if (best < 0) {
+      // Only over-represented authors are left: the diverse picks stay first, the best of
+      // the rest follow (ties by id, as the pool ranks them).
+      const rest = pool.sort((a, b) => b.score - a.score || a.id.localeCompare(b.id));
+      chosen.push(...rest.slice(0, limit - chosen.length));
+      break;
+    }
     const [pick] = pool.splice(best, 1);
     chosen.push(pick!);
     for (const c of pool)

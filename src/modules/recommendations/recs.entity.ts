@@ -41,4 +41,11 @@ export class RecModelRow {
 
   @Property({ type: 'text' })
   data!: string;
+
+  /**
+   * Engagement events recorded since the table began, added up by every process (each adds
+   * what it recorded at each poll): how much has changed since a build, for an early rebuild.
+   */
+  @Property({ type: new BigIntType('number'), default: 0 })
+  events: number = 0;
 }

@@ -6,12 +6,14 @@ import { KIND_BITS, stored, weightOf } from './recs.weights.js';
 
 /**
  * Writes engagement as it happens, inside the request that caused it: the viewer's next
- * `recommendedContents` already reflects it (their history is read per request).
+ * `recommendedContents` already reflects it (their history is read per request). Tells
+ * `recorded` how many events it wrote (the model store's early rebuild counts them).
  */
 export class EngagementWriter implements ActivitySink {
   constructor(
     private readonly catalog: ContentCatalog,
     private readonly logger: Logger,
+    private readonly recorded: (events: number) => void = () => undefined,
   ) {}
 
   async record(em: Em, activities: readonly Activity[]): Promise<void> {
@@ -23,9 +25,11 @@ export class EngagementWriter implements ActivitySink {
         string,
         { viewerKey: string; contentId: string; score: number; kinds: number; lastAt: number }
       >();
+      let events = 0;
       for (const a of relevant) {
         const w = weightOf(a, durations.get(a.contentId!) ?? null);
         if (!w) continue;
+        events++;
         const key = `${a.actor}|${a.contentId}`;
         const row = rows.get(key) ?? {
           viewerKey: a.actor,
@@ -52,6 +56,7 @@ export class EngagementWriter implements ActivitySink {
            last_at = case when excluded.last_at > rec_engagements.last_at then excluded.last_at else rec_engagements.last_at end`,
         sorted.flatMap((r) => [r.viewerKey, r.contentId, r.score, r.kinds, r.lastAt]),
       );
+      this.recorded(events);
     } catch (err) {
       this.logger.error({ err }, 'recording engagement failed');
     }
