@@ -11,12 +11,15 @@ import { MetricsResolver } from './metrics.resolver.js';
 import { metricsRules } from './metrics.rules.js';
 import { MetricsReader } from './metrics.service.js';
 import { pruneEvents } from './metrics.sql.js';
+import { SeriesSubjects } from './metrics.subjects.js';
 import { memoryLiveStore } from './metrics.store-memory.js';
 import { redisLiveStore } from './metrics.store-redis.js';
 
 export { MetricsReader } from './metrics.service.js';
 export { MetricEvent, MetricRollup, ViewMark } from './metrics.entity.js';
-export { MetricWindow } from './metrics.types.js';
+export { MetricWindow, MetricName } from './metrics.types.js';
+export { SeriesSubjects, type SeriesSubject } from './metrics.subjects.js';
+export { Ticker } from './metrics.ticker.js';
 
 /** Tracked events are kept this long for de-duplication (they are accepted up to 24 h late). */
 const METRIC_EVENT_RETENTION_MS = 25 * 3600_000;
@@ -24,6 +27,8 @@ const PRUNE_INTERVAL_MS = 10 * 60_000;
 
 export interface MetricsPublic {
   metrics: MetricsReader;
+  /** Where later features provide series of their own subjects (ads: campaigns). */
+  subjects: SeriesSubjects;
 }
 
 /** Metrics: tracked events, rollups, live figures, trending and the metric subscriptions. */
@@ -44,7 +49,8 @@ export const metrics = defineFeature<MetricsPublic>({
       activity,
     );
     activity.add(ingest);
-    const reader = new MetricsReader(store, contentService, catalog, connections);
+    const subjects = new SeriesSubjects();
+    const reader = new MetricsReader(store, contentService, catalog, connections, subjects);
     const liveMetrics = new MetricsLive(
       reader,
       store,
@@ -54,7 +60,7 @@ export const metrics = defineFeature<MetricsPublic>({
       logger,
     );
     return {
-      services: { metrics: reader },
+      services: { metrics: reader, subjects },
       resolvers: [new MetricsResolver(ingest, reader), new MetricsLiveResolver(liveMetrics)],
       tasks: [
         {

@@ -22,8 +22,16 @@ export enum MetricName {
   COMMENTS = 'COMMENTS',
   SHARES = 'SHARES',
   WATCH_SECONDS = 'WATCH_SECONDS',
+  AD_IMPRESSIONS = 'AD_IMPRESSIONS',
+  AD_CLICKS = 'AD_CLICKS',
 }
-registerEnumType(MetricName, { name: 'MetricName' });
+registerEnumType(MetricName, {
+  name: 'MetricName',
+  valuesConfig: {
+    AD_IMPRESSIONS: { description: "A campaign's accepted impressions (with campaignId)." },
+    AD_CLICKS: { description: "A campaign's counted clicks (with campaignId)." },
+  },
+});
 
 export enum Interval {
   MINUTE = 'MINUTE',
