@@ -8,6 +8,9 @@ import { Campaign } from './campaign.entity.js';
 import { Creative } from './creative.entity.js';
 
 /** An ACTIVE campaign as one process serves it: plain data, read at load, spend refreshed. */
+/** Marks the cache's statements (background work, never a request's): tests that count a request's statements leave them out. */
+export const CACHE_COMMENT = 'ads cache';
+
 export interface CachedCampaign {
   id: string;
   version: number;
@@ -128,14 +131,18 @@ export class ActiveCampaigns {
     const rows = await em.find(
       Campaign,
       ids ? { id: { $in: [...ids] } } : { status: CampaignStatus.ACTIVE },
-      { populate: ['organization'], disableIdentityMap: true },
+      { populate: ['organization'], disableIdentityMap: true, comments: [CACHE_COMMENT] },
     );
     const active = rows.filter((c) => c.status === CampaignStatus.ACTIVE);
     const creatives = active.length
       ? await em.find(
           Creative,
           { campaign: { $in: active.map((c) => c.id) } },
-          { orderBy: { createdAt: 'asc', id: 'asc' }, disableIdentityMap: true },
+          {
+            orderBy: { createdAt: 'asc', id: 'asc' },
+            disableIdentityMap: true,
+            comments: [CACHE_COMMENT],
+          },
         )
       : [];
     if (!ids) this.byId.clear();
@@ -157,7 +164,7 @@ export class ActiveCampaigns {
     const rows = await em
       .getConnection()
       .execute<{ id: string; spent_micros: number | string; version: number }[]>(
-        `select id, spent_micros, version from ad_campaigns where status = ?`,
+        `/* ${CACHE_COMMENT} */ select id, spent_micros, version from ad_campaigns where status = ?`,
         [CampaignStatus.ACTIVE],
       );
     const seen = new Set<string>();
