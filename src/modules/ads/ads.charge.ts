@@ -94,3 +94,8 @@ export async function chargingFacts(em: Em, id: string) {
       }
     : null;
 }
+
+/** Forgets impressions older than `before` (epoch ms): their tokens have long expired. */
+export async function pruneImpressions(em: Em, before: number): Promise<void> {
+  await run(em, 'delete from ad_impressions where at < ?', [before]);
+}

@@ -6,8 +6,13 @@ import { scheduledTask } from '../../infra/scheduler.js';
 import type { ActiveCampaigns } from './ads.cache.js';
 import { CampaignStatus } from './ads.enums.js';
 import type { CampaignStatsLive } from './ads.live.js';
+import { pruneImpressions } from './ads.charge.js';
+import { TOKEN_TTL_MS } from './ads.token.js';
 import { ADS_CAMPAIGN_CHANGED } from './ads.topics.js';
 import { Campaign } from './campaign.entity.js';
+
+const IMPRESSION_RETENTION_MS = 2 * TOKEN_TTL_MS;
+const PRUNE_INTERVAL_MS = 10 * 60_000;
 
 export interface AdsTaskDeps {
   cache: ActiveCampaigns;
@@ -61,6 +66,14 @@ export function adsTasks(d: AdsTaskDeps): Task[] {
       },
     },
     { name: 'ads stats live', start: () => d.live.start(d.fork), stop: () => d.live.stop() },
+    // An impression row only has to outlive its token (valid 1 h): a replayed or clicked
+    // token older than that is refused as expired before its row is looked at.
+    scheduledTask(
+      'ads impression pruning',
+      () => pruneImpressions(d.fork(), d.now() - IMPRESSION_RETENTION_MS),
+      PRUNE_INTERVAL_MS,
+      d.logger,
+    ),
   ];
 }
 
