@@ -139,14 +139,18 @@ for (const target of targets()) {
         frequencyCap: { impressions: 2, perHours: 1 },
       });
       const viewTwice = async (client: Client) => {
-        // Served but not tracked: not counted.
-        await serve(client, { contentId: c.id });
+        // Served but not tracked: not counted, and refused once the cap is reached.
+        const [early] = await serve(client, { contentId: c.id });
         for (let i = 0; i < 2; i++) {
           const [ad] = await serve(client, { contentId: c.id });
           assert.equal(ad?.creative.headline, 'capped');
           assert.deepEqual(await track(client, [ad.impressionToken]), { accepted: 1, rejected: 0 });
         }
         assert.deepEqual(await serve(client, { contentId: c.id }), []);
+        assert.deepEqual(await track(client, [early!.impressionToken]), {
+          accepted: 0,
+          rejected: 1,
+        });
       };
       await viewTwice(reader.client);
       const other = await t.user('adreader2');
@@ -202,17 +206,24 @@ for (const target of targets()) {
       const c = await published(author.client, { tags: ['counted'] });
       const everywhere = await campaign('counted', {});
       const anonymous = anonymousOf(t);
+      // Background tasks may run during a request: the fewest statements of three tries.
       const statements = async (client: Client, contentId: string | null) => {
-        t.queries.length = 0;
-        const ads = await serve(client, { contentId, first: 10 });
-        assert.ok(ads.length >= 1);
-        return t.queries.filter((q) => !BACKGROUND.test(q));
+        let fewest: string[] | null = null;
+        for (let i = 0; i < 3; i++) {
+          t.queries.length = 0;
+          const ads = await serve(client, { contentId, first: 10 });
+          assert.ok(ads.length >= 1);
+          const mine = t.queries.filter((q) => !BACKGROUND.test(q));
+          if (!fewest || mine.length < fewest.length) fewest = mine;
+        }
+        return fewest!;
       };
       assert.deepEqual(await statements(anonymous, null), []);
       // The content's read check, by content's own find.
       assert.equal((await statements(anonymous, c.id)).length, 1);
       // Signed in: the viewer (every request), the content, the paid-member check.
-      assert.equal((await statements(reader.client, c.id)).length, 3);
+      const signedIn = await statements(reader.client, c.id);
+      assert.equal(signedIn.length, 3, signedIn.join('\n'));
       await pause(everywhere.id);
     });
   });

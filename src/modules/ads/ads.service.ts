@@ -38,6 +38,8 @@ export class CampaignsService {
     private readonly pubsub: PubSub,
     private readonly logger: Logger,
     private readonly now: () => number,
+    /** This process's serving cache: reloaded as soon as a change commits, before others hear of it. */
+    private readonly served: { reload(campaignId: string): Promise<void> },
   ) {}
 
   /** The actor's standing in an organisation: one query for a person, none for a key. */
@@ -208,12 +210,17 @@ export class CampaignsService {
     c.version += 1;
     c.updatedAt = new Date();
     const campaignId = c.id;
-    committed.afterCommit(() =>
-      this.pubsub
+    committed.afterCommit(async () => {
+      await this.served
+        .reload(campaignId)
+        .catch((err: unknown) =>
+          this.logger.warn({ err, campaignId }, 'reloading a changed campaign failed'),
+        );
+      await this.pubsub
         .publish(ADS_CAMPAIGN_CHANGED, { campaignId })
         .catch((err: unknown) =>
           this.logger.warn({ err, campaignId }, 'announcing a campaign change failed'),
-        ),
-    );
+        );
+    });
   }
 }

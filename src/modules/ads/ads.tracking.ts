@@ -89,6 +89,7 @@ export class AdTracking {
         c = this.deps.cache.get(claims.campaignId);
       }
       if (!c || now < c.startsAt || now >= c.endsAt) return false;
+      if (await this.overCap(c, claims.viewer, now)) return false;
       try {
         await this.charged(ctx, c, claims, now);
         return true;
@@ -102,6 +103,20 @@ export class AdTracking {
       }
     }
     return false;
+  }
+
+  /**
+   * Serving checks the cap; so does tracking, for tokens a viewer gathered before reaching it
+   * (two requests at the same moment may still both pass: the cap is a read, not a reservation).
+   */
+  private async overCap(c: CachedCampaign, viewerKey: string, now: number): Promise<boolean> {
+    if (!c.cap) return false;
+    const [count] = await this.deps.store.capCounts(
+      viewerKey,
+      [{ campaignId: c.id, windowMs: c.cap.windowMs }],
+      now,
+    );
+    return (count ?? 0) >= c.cap.impressions;
   }
 
   private async charged(ctx: Context, c: CachedCampaign, claims: TokenClaims, now: number) {

@@ -52,7 +52,9 @@ export const ads = defineFeature<AdsPublic>({
     const store = redis ? redisAdsStore(redis, config.redisPrefix) : memoryAdsStore();
     const tokens = new ImpressionTokens(config.ads.tokenSecret);
     const cache = new ActiveCampaigns(logger);
-    const campaigns = new CampaignsService(organizations, pubsub, logger, now);
+    const campaigns = new CampaignsService(organizations, pubsub, logger, now, {
+      reload: (id) => cache.load(fork(), [id]),
+    });
     const serving = new AdServing({
       cache,
       store,
