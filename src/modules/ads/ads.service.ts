@@ -1,5 +1,5 @@
 import { badInput, conflict, forbidden, notFound } from '../../errors.js';
-import { commit, type Committed, type Em } from '../../infra/db.js';
+import { commit, settle, type Committed, type Em } from '../../infra/db.js';
 import type { Logger } from '../../infra/logger.js';
 import type { PubSub } from '../../infra/pubsub.js';
 import type { Context } from '../../context.js';
@@ -146,8 +146,14 @@ export class CampaignsService {
         if (c.spentMicros + c.cpmMinor * 1000 > c.budgetMinor * MICROS)
           throw conflict('status', 'The budget is spent', AdsReason.ILLEGAL_TRANSITION);
       }
-      c.status = status;
-      this.changed(c, committed);
+      // Conditional on the status read: a charge on any process may end the campaign
+      // meanwhile (its own conditional UPDATE), and that must not be written over.
+      const values = { status, version: c.version + 1, updatedAt: new Date() };
+      const moved = await tx.nativeUpdate(Campaign, { id: c.id, status: c.status }, values);
+      if (!moved)
+        throw conflict('status', 'The campaign changed meanwhile', AdsReason.ILLEGAL_TRANSITION);
+      settle(tx, c, values);
+      this.announce(c.id, committed);
       return c;
     });
   }
@@ -209,7 +215,10 @@ export class CampaignsService {
   private changed(c: Campaign, committed: Committed): void {
     c.version += 1;
     c.updatedAt = new Date();
-    const campaignId = c.id;
+    this.announce(c.id, committed);
+  }
+
+  private announce(campaignId: string, committed: Committed): void {
     committed.afterCommit(async () => {
       await this.served
         .reload(campaignId)
