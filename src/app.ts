@@ -129,6 +129,7 @@ export function createInfra(
   orm: Orm,
   connections: () => number = () => 0,
   address: () => string | null = () => null,
+  now: () => number = Date.now,
 ): Infra & { close(): Promise<void> } {
   let redis: Redis | undefined;
   let pubsub: PubSub;
@@ -154,6 +155,7 @@ export function createInfra(
     activity: new ActivityBus(),
     fork: () => orm.em.fork() as Em,
     connections,
+    now,
     baseUrl: () => config.billing.publicUrl ?? address() ?? `http://localhost:${config.port}`,
     async close() {
       await pubsub.close();

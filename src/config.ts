@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { adsConfig, adsEnv, adsIssues, type AdsConfig } from './config-ads.js';
 import { billingConfig, billingEnv, billingIssues, type BillingConfig } from './config-billing.js';
 
 const DEV_JWT_SECRET = 'marquee-development-secret-do-not-use-in-production';
@@ -141,9 +142,10 @@ const schema = z
     WS_MAX_CONNECTIONS_PER_ADDRESS: positiveInt(20),
     WS_MAX_SUBSCRIPTIONS_PER_CONNECTION: positiveInt(50),
     ...billingEnv,
+    ...adsEnv,
   })
   .superRefine((env, ctx) => {
-    for (const [path, message] of billingIssues(env)) {
+    for (const [path, message] of [...billingIssues(env), ...adsIssues(env)]) {
       ctx.addIssue({ code: 'custom', path: [path], message });
     }
     if (env.NODE_ENV === 'production' && !env.JWT_SECRET) {
@@ -307,6 +309,8 @@ export interface Config {
   };
   /** Memberships: the billing provider and the access grace (`config-billing.ts`). */
   readonly billing: BillingConfig;
+  /** Ads: the impression-token key, the cache refresh and live stats (`config-ads.ts`). */
+  readonly ads: AdsConfig;
 }
 
 export class ConfigError extends Error {
@@ -409,5 +413,6 @@ export function loadConfig(
       subscriptionsPerConnection: e.WS_MAX_SUBSCRIPTIONS_PER_CONNECTION,
     }),
     billing: billingConfig(e),
+    ads: adsConfig(e, e.JWT_SECRET ?? DEV_JWT_SECRET),
   });
 }

@@ -31,6 +31,11 @@ export interface Infra {
    * own address once it listens (links the server hands out: checkout return pages).
    */
   baseUrl(): string;
+  /**
+   * Epoch milliseconds: `Date.now`, or the controllable clock a test passes to `startServer`.
+   * Only the ads feature reads it (flights, pacing, token expiry); others keep `Date.now`.
+   */
+  now(): number;
 }
 
 /** Background work of a feature: started in list order once the server listens, stopped in reverse. */

@@ -1,5 +1,6 @@
 import type { Feature } from './feature.js';
 import { accounts } from './modules/accounts/index.js';
+import { ads } from './modules/ads/index.js';
 import { chat } from './modules/chat/index.js';
 import { content } from './modules/content/index.js';
 import { memberships } from './modules/memberships/index.js';
@@ -18,6 +19,7 @@ export const features: readonly Feature[] = [
   partners,
   chat,
   metrics,
+  ads,
   recommendations,
 ];
 

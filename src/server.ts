@@ -21,6 +21,8 @@ export interface StartOptions {
   logger?: Logger;
   /** Sees every SQL statement and its time in ms (tests and benchmarks count and time them). */
   onQuery?: (sql: string, tookMs?: number) => void;
+  /** A controllable clock (epoch ms) for the ads feature's flights, pacing and tokens (tests). */
+  now?: () => number;
 }
 
 /** A running Marquee server: HTTP and graphql-ws on one port, path `/graphql`. */
@@ -85,6 +87,7 @@ export async function startServer(
     orm,
     () => ws.server?.connections() ?? 0,
     () => ownUrl,
+    options.now,
   );
   const app = assemble(features, infra, orm);
   const schema = await buildServedSchema(infra.pubsub, app.container, (err) =>

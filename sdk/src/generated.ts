@@ -5,6 +5,13 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 export type Incremental<T> =
   T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { DocumentNode } from 'graphql';
+export type AdEventInput = {
+  impressionToken: string;
+  type: AdEventType;
+};
+
+export type AdEventType = 'CLICK' | 'IMPRESSION';
+
 export type ApiScope =
   /** The organisation's ad campaigns. */
   | 'ADS_MANAGE'
@@ -16,6 +23,13 @@ export type ApiScope =
   | 'METRICS_READ';
 
 export type BillingInterval = 'MONTH' | 'YEAR';
+
+export type CampaignStatus =
+  | 'ACTIVE'
+  | 'DRAFT'
+  /** The flight ended or the budget is spent. */
+  | 'ENDED'
+  | 'PAUSED';
 
 /** Every field narrows the result; status other than PUBLISHED only returns the viewer's own content (moderators and admins see all). */
 export type ContentFilter = {
@@ -40,6 +54,17 @@ export type CreateApiKeyInput = {
   /** Default 600, at most 6 000. */
   rateLimitPerMinute?: number | null | undefined;
   scopes: Array<ApiScope>;
+};
+
+export type CreateCampaignInput = {
+  budget: MoneyInput;
+  cpm: MoneyInput;
+  endsAt: string;
+  frequencyCap?: FrequencyCapInput | null | undefined;
+  name: string;
+  pacing?: Pacing | null | undefined;
+  startsAt: string;
+  targeting?: TargetingInput | null | undefined;
 };
 
 export type CreateContentInput = {
@@ -75,7 +100,19 @@ export type CreateTierInput = {
   price: MoneyInput;
 };
 
+export type CreativeInput = {
+  body?: string | null | undefined;
+  clickUrl: string;
+  headline: string;
+  imageUrl?: string | null | undefined;
+};
+
 export type EventType = 'SHARE' | 'VIEW' | 'WATCH';
+
+export type FrequencyCapInput = {
+  impressions: number;
+  perHours: number;
+};
 
 export type Interval = 'DAY' | 'HOUR' | 'MINUTE';
 
@@ -107,6 +144,10 @@ export type MembershipStatus =
   | 'PENDING';
 
 export type MetricName =
+  /** A campaign's counted clicks (with campaignId). */
+  | 'AD_CLICKS'
+  /** A campaign's accepted impressions (with campaignId). */
+  | 'AD_IMPRESSIONS'
   | 'COMMENTS'
   /** Tracked events accepted (every type; duplicates and refusals excluded), by when they occurred */
   | 'EVENTS'
@@ -125,6 +166,12 @@ export type MoneyInput = {
 };
 
 export type OrganizationRole = 'ADMIN' | 'MEMBER' | 'OWNER';
+
+export type Pacing =
+  /** Spend as fast as placements allow. */
+  | 'ASAP'
+  /** Spend spread over the flight: by any time, at most the budget times the share of the flight elapsed (plus 5% of the budget). */
+  | 'EVEN';
 
 export type RecommendationReason =
   /** Users who engaged with what the viewer engaged with also engaged with this. */
@@ -157,6 +204,11 @@ export type SignUpInput = {
   password: string;
 };
 
+export type TargetingInput = {
+  kinds?: Array<ContentKind> | null | undefined;
+  tags?: Array<string> | null | undefined;
+};
+
 export type TrackEventInput = {
   contentId: string | number;
   /** Client-generated; an id seen before is counted once. */
@@ -166,6 +218,16 @@ export type TrackEventInput = {
   type: EventType;
   /** WATCH only: seconds watched since this client's previous WATCH event for the content. */
   watchSeconds?: number | null | undefined;
+};
+
+export type UpdateCampaignInput = {
+  /** Never below what is already spent. */
+  budget?: MoneyInput | null | undefined;
+  endsAt?: string | null | undefined;
+  frequencyCap?: FrequencyCapInput | null | undefined;
+  name?: string | null | undefined;
+  pacing?: Pacing | null | undefined;
+  targeting?: TargetingInput | null | undefined;
 };
 
 export type UpdateContentInput = {
@@ -423,6 +485,319 @@ export type SetUserRoleMutation = {
     avatarUrl: string | null;
     role: Role;
     createdAt: string;
+  };
+};
+
+export type CreativeFieldsFragment = {
+  id: string;
+  headline: string;
+  body: string | null;
+  imageUrl: string | null;
+  clickUrl: string;
+  createdAt: string;
+};
+
+export type CampaignStatsFieldsFragment = {
+  impressions: number;
+  clicks: number;
+  clickThroughRate: number;
+  reach: number;
+  at: string;
+  spent: { amountMinor: number; currency: string };
+};
+
+export type CampaignFieldsFragment = {
+  id: string;
+  name: string;
+  status: CampaignStatus;
+  startsAt: string;
+  endsAt: string;
+  pacing: Pacing;
+  budget: { amountMinor: number; currency: string };
+  cpm: { amountMinor: number; currency: string };
+  targeting: { tags: Array<string>; kinds: Array<ContentKind> };
+  frequencyCap: { impressions: number; perHours: number } | null;
+  organization: { id: string; slug: string };
+  creatives: Array<{
+    id: string;
+    headline: string;
+    body: string | null;
+    imageUrl: string | null;
+    clickUrl: string;
+    createdAt: string;
+  }>;
+  stats: {
+    impressions: number;
+    clicks: number;
+    clickThroughRate: number;
+    reach: number;
+    at: string;
+    spent: { amountMinor: number; currency: string };
+  };
+};
+
+export type AdFieldsFragment = {
+  impressionToken: string;
+  creative: {
+    id: string;
+    headline: string;
+    body: string | null;
+    imageUrl: string | null;
+    clickUrl: string;
+    createdAt: string;
+  };
+  sponsor: { id: string; name: string; slug: string };
+};
+
+export type AdsForPlacementQueryVariables = Exact<{
+  placement: string;
+  contentId?: string | number | null | undefined;
+  first?: number | null | undefined;
+}>;
+
+export type AdsForPlacementQuery = {
+  adsForPlacement: Array<{
+    impressionToken: string;
+    creative: {
+      id: string;
+      headline: string;
+      body: string | null;
+      imageUrl: string | null;
+      clickUrl: string;
+      createdAt: string;
+    };
+    sponsor: { id: string; name: string; slug: string };
+  }>;
+};
+
+export type CampaignsQueryVariables = Exact<{
+  organizationId: string | number;
+  status?: CampaignStatus | null | undefined;
+}>;
+
+export type CampaignsQuery = {
+  campaigns: Array<{
+    id: string;
+    name: string;
+    status: CampaignStatus;
+    startsAt: string;
+    endsAt: string;
+    pacing: Pacing;
+    budget: { amountMinor: number; currency: string };
+    cpm: { amountMinor: number; currency: string };
+    targeting: { tags: Array<string>; kinds: Array<ContentKind> };
+    frequencyCap: { impressions: number; perHours: number } | null;
+    organization: { id: string; slug: string };
+    creatives: Array<{
+      id: string;
+      headline: string;
+      body: string | null;
+      imageUrl: string | null;
+      clickUrl: string;
+      createdAt: string;
+    }>;
+    stats: {
+      impressions: number;
+      clicks: number;
+      clickThroughRate: number;
+      reach: number;
+      at: string;
+      spent: { amountMinor: number; currency: string };
+    };
+  }>;
+};
+
+export type CampaignQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+export type CampaignQuery = {
+  campaign: {
+    id: string;
+    name: string;
+    status: CampaignStatus;
+    startsAt: string;
+    endsAt: string;
+    pacing: Pacing;
+    budget: { amountMinor: number; currency: string };
+    cpm: { amountMinor: number; currency: string };
+    targeting: { tags: Array<string>; kinds: Array<ContentKind> };
+    frequencyCap: { impressions: number; perHours: number } | null;
+    organization: { id: string; slug: string };
+    creatives: Array<{
+      id: string;
+      headline: string;
+      body: string | null;
+      imageUrl: string | null;
+      clickUrl: string;
+      createdAt: string;
+    }>;
+    stats: {
+      impressions: number;
+      clicks: number;
+      clickThroughRate: number;
+      reach: number;
+      at: string;
+      spent: { amountMinor: number; currency: string };
+    };
+  } | null;
+};
+
+export type CampaignSeriesQueryVariables = Exact<{
+  campaignId: string | number;
+  metric: MetricName;
+  interval?: Interval | null | undefined;
+  from: string;
+  to: string;
+}>;
+
+export type CampaignSeriesQuery = { metricSeries: Array<{ at: string; value: number }> };
+
+export type CreateCampaignMutationVariables = Exact<{
+  organizationId: string | number;
+  input: CreateCampaignInput;
+}>;
+
+export type CreateCampaignMutation = {
+  createCampaign: {
+    id: string;
+    name: string;
+    status: CampaignStatus;
+    startsAt: string;
+    endsAt: string;
+    pacing: Pacing;
+    budget: { amountMinor: number; currency: string };
+    cpm: { amountMinor: number; currency: string };
+    targeting: { tags: Array<string>; kinds: Array<ContentKind> };
+    frequencyCap: { impressions: number; perHours: number } | null;
+    organization: { id: string; slug: string };
+    creatives: Array<{
+      id: string;
+      headline: string;
+      body: string | null;
+      imageUrl: string | null;
+      clickUrl: string;
+      createdAt: string;
+    }>;
+    stats: {
+      impressions: number;
+      clicks: number;
+      clickThroughRate: number;
+      reach: number;
+      at: string;
+      spent: { amountMinor: number; currency: string };
+    };
+  };
+};
+
+export type UpdateCampaignMutationVariables = Exact<{
+  id: string | number;
+  input: UpdateCampaignInput;
+}>;
+
+export type UpdateCampaignMutation = {
+  updateCampaign: {
+    id: string;
+    name: string;
+    status: CampaignStatus;
+    startsAt: string;
+    endsAt: string;
+    pacing: Pacing;
+    budget: { amountMinor: number; currency: string };
+    cpm: { amountMinor: number; currency: string };
+    targeting: { tags: Array<string>; kinds: Array<ContentKind> };
+    frequencyCap: { impressions: number; perHours: number } | null;
+    organization: { id: string; slug: string };
+    creatives: Array<{
+      id: string;
+      headline: string;
+      body: string | null;
+      imageUrl: string | null;
+      clickUrl: string;
+      createdAt: string;
+    }>;
+    stats: {
+      impressions: number;
+      clicks: number;
+      clickThroughRate: number;
+      reach: number;
+      at: string;
+      spent: { amountMinor: number; currency: string };
+    };
+  };
+};
+
+export type AddCreativeMutationVariables = Exact<{
+  campaignId: string | number;
+  input: CreativeInput;
+}>;
+
+export type AddCreativeMutation = {
+  addCreative: {
+    id: string;
+    headline: string;
+    body: string | null;
+    imageUrl: string | null;
+    clickUrl: string;
+    createdAt: string;
+  };
+};
+
+export type SetCampaignStatusMutationVariables = Exact<{
+  id: string | number;
+  status: CampaignStatus;
+}>;
+
+export type SetCampaignStatusMutation = {
+  setCampaignStatus: {
+    id: string;
+    name: string;
+    status: CampaignStatus;
+    startsAt: string;
+    endsAt: string;
+    pacing: Pacing;
+    budget: { amountMinor: number; currency: string };
+    cpm: { amountMinor: number; currency: string };
+    targeting: { tags: Array<string>; kinds: Array<ContentKind> };
+    frequencyCap: { impressions: number; perHours: number } | null;
+    organization: { id: string; slug: string };
+    creatives: Array<{
+      id: string;
+      headline: string;
+      body: string | null;
+      imageUrl: string | null;
+      clickUrl: string;
+      createdAt: string;
+    }>;
+    stats: {
+      impressions: number;
+      clicks: number;
+      clickThroughRate: number;
+      reach: number;
+      at: string;
+      spent: { amountMinor: number; currency: string };
+    };
+  };
+};
+
+export type TrackAdEventsMutationVariables = Exact<{
+  events: Array<AdEventInput> | AdEventInput;
+}>;
+
+export type TrackAdEventsMutation = { trackAdEvents: { accepted: number; rejected: number } };
+
+export type CampaignStatsSubscriptionVariables = Exact<{
+  campaignId: string | number;
+}>;
+
+export type CampaignStatsSubscription = {
+  campaignStats: {
+    impressions: number;
+    clicks: number;
+    clickThroughRate: number;
+    reach: number;
+    at: string;
+    spent: { amountMinor: number; currency: string };
   };
 };
 
@@ -2352,6 +2727,250 @@ export const AuthFieldsFragmentDoc = {
           { kind: 'Field', name: { kind: 'Name', value: 'bio' } },
           { kind: 'Field', name: { kind: 'Name', value: 'avatarUrl' } },
           { kind: 'Field', name: { kind: 'Name', value: 'role' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'createdAt' } },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode;
+export const CreativeFieldsFragmentDoc = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'CreativeFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'Creative' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'headline' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'body' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'imageUrl' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'clickUrl' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'createdAt' } },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode;
+export const CampaignStatsFieldsFragmentDoc = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'CampaignStatsFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'CampaignStats' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'impressions' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'clicks' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'clickThroughRate' } },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'spent' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'amountMinor' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'currency' } },
+              ],
+            },
+          },
+          { kind: 'Field', name: { kind: 'Name', value: 'reach' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'at' } },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode;
+export const CampaignFieldsFragmentDoc = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'CampaignFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'Campaign' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'status' } },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'budget' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'amountMinor' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'currency' } },
+              ],
+            },
+          },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'cpm' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'amountMinor' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'currency' } },
+              ],
+            },
+          },
+          { kind: 'Field', name: { kind: 'Name', value: 'startsAt' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'endsAt' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'pacing' } },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'targeting' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'tags' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'kinds' } },
+              ],
+            },
+          },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'frequencyCap' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'impressions' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'perHours' } },
+              ],
+            },
+          },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'organization' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'slug' } },
+              ],
+            },
+          },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'creatives' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'FragmentSpread', name: { kind: 'Name', value: 'CreativeFields' } },
+              ],
+            },
+          },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'stats' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'FragmentSpread', name: { kind: 'Name', value: 'CampaignStatsFields' } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'CreativeFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'Creative' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'headline' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'body' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'imageUrl' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'clickUrl' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'createdAt' } },
+        ],
+      },
+    },
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'CampaignStatsFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'CampaignStats' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'impressions' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'clicks' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'clickThroughRate' } },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'spent' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'amountMinor' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'currency' } },
+              ],
+            },
+          },
+          { kind: 'Field', name: { kind: 'Name', value: 'reach' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'at' } },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode;
+export const AdFieldsFragmentDoc = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'AdFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'Ad' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'impressionToken' } },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'creative' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'FragmentSpread', name: { kind: 'Name', value: 'CreativeFields' } },
+              ],
+            },
+          },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'sponsor' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'slug' } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'CreativeFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'Creative' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'headline' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'body' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'imageUrl' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'clickUrl' } },
           { kind: 'Field', name: { kind: 'Name', value: 'createdAt' } },
         ],
       },
@@ -4353,6 +4972,1319 @@ export const SetUserRoleDocument = {
           { kind: 'Field', name: { kind: 'Name', value: 'avatarUrl' } },
           { kind: 'Field', name: { kind: 'Name', value: 'role' } },
           { kind: 'Field', name: { kind: 'Name', value: 'createdAt' } },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode;
+export const AdsForPlacementDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'query',
+      name: { kind: 'Name', value: 'AdsForPlacement' },
+      variableDefinitions: [
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'placement' } },
+          type: {
+            kind: 'NonNullType',
+            type: { kind: 'NamedType', name: { kind: 'Name', value: 'String' } },
+          },
+        },
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'contentId' } },
+          type: { kind: 'NamedType', name: { kind: 'Name', value: 'ID' } },
+        },
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'first' } },
+          type: { kind: 'NamedType', name: { kind: 'Name', value: 'Int' } },
+        },
+      ],
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'adsForPlacement' },
+            arguments: [
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'placement' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'placement' } },
+              },
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'contentId' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'contentId' } },
+              },
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'first' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'first' } },
+              },
+            ],
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [{ kind: 'FragmentSpread', name: { kind: 'Name', value: 'AdFields' } }],
+            },
+          },
+        ],
+      },
+    },
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'CreativeFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'Creative' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'headline' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'body' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'imageUrl' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'clickUrl' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'createdAt' } },
+        ],
+      },
+    },
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'AdFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'Ad' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'impressionToken' } },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'creative' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'FragmentSpread', name: { kind: 'Name', value: 'CreativeFields' } },
+              ],
+            },
+          },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'sponsor' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'slug' } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode;
+export const CampaignsDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'query',
+      name: { kind: 'Name', value: 'Campaigns' },
+      variableDefinitions: [
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'organizationId' } },
+          type: {
+            kind: 'NonNullType',
+            type: { kind: 'NamedType', name: { kind: 'Name', value: 'ID' } },
+          },
+        },
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'status' } },
+          type: { kind: 'NamedType', name: { kind: 'Name', value: 'CampaignStatus' } },
+        },
+      ],
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'campaigns' },
+            arguments: [
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'organizationId' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'organizationId' } },
+              },
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'status' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'status' } },
+              },
+            ],
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'FragmentSpread', name: { kind: 'Name', value: 'CampaignFields' } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'CreativeFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'Creative' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'headline' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'body' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'imageUrl' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'clickUrl' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'createdAt' } },
+        ],
+      },
+    },
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'CampaignStatsFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'CampaignStats' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'impressions' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'clicks' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'clickThroughRate' } },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'spent' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'amountMinor' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'currency' } },
+              ],
+            },
+          },
+          { kind: 'Field', name: { kind: 'Name', value: 'reach' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'at' } },
+        ],
+      },
+    },
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'CampaignFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'Campaign' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'status' } },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'budget' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'amountMinor' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'currency' } },
+              ],
+            },
+          },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'cpm' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'amountMinor' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'currency' } },
+              ],
+            },
+          },
+          { kind: 'Field', name: { kind: 'Name', value: 'startsAt' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'endsAt' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'pacing' } },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'targeting' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'tags' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'kinds' } },
+              ],
+            },
+          },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'frequencyCap' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'impressions' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'perHours' } },
+              ],
+            },
+          },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'organization' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'slug' } },
+              ],
+            },
+          },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'creatives' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'FragmentSpread', name: { kind: 'Name', value: 'CreativeFields' } },
+              ],
+            },
+          },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'stats' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'FragmentSpread', name: { kind: 'Name', value: 'CampaignStatsFields' } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode;
+export const CampaignDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'query',
+      name: { kind: 'Name', value: 'Campaign' },
+      variableDefinitions: [
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'id' } },
+          type: {
+            kind: 'NonNullType',
+            type: { kind: 'NamedType', name: { kind: 'Name', value: 'ID' } },
+          },
+        },
+      ],
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'campaign' },
+            arguments: [
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'id' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'id' } },
+              },
+            ],
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'FragmentSpread', name: { kind: 'Name', value: 'CampaignFields' } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'CreativeFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'Creative' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'headline' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'body' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'imageUrl' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'clickUrl' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'createdAt' } },
+        ],
+      },
+    },
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'CampaignStatsFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'CampaignStats' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'impressions' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'clicks' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'clickThroughRate' } },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'spent' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'amountMinor' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'currency' } },
+              ],
+            },
+          },
+          { kind: 'Field', name: { kind: 'Name', value: 'reach' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'at' } },
+        ],
+      },
+    },
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'CampaignFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'Campaign' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'status' } },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'budget' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'amountMinor' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'currency' } },
+              ],
+            },
+          },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'cpm' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'amountMinor' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'currency' } },
+              ],
+            },
+          },
+          { kind: 'Field', name: { kind: 'Name', value: 'startsAt' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'endsAt' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'pacing' } },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'targeting' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'tags' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'kinds' } },
+              ],
+            },
+          },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'frequencyCap' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'impressions' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'perHours' } },
+              ],
+            },
+          },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'organization' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'slug' } },
+              ],
+            },
+          },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'creatives' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'FragmentSpread', name: { kind: 'Name', value: 'CreativeFields' } },
+              ],
+            },
+          },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'stats' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'FragmentSpread', name: { kind: 'Name', value: 'CampaignStatsFields' } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode;
+export const CampaignSeriesDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'query',
+      name: { kind: 'Name', value: 'CampaignSeries' },
+      variableDefinitions: [
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'campaignId' } },
+          type: {
+            kind: 'NonNullType',
+            type: { kind: 'NamedType', name: { kind: 'Name', value: 'ID' } },
+          },
+        },
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'metric' } },
+          type: {
+            kind: 'NonNullType',
+            type: { kind: 'NamedType', name: { kind: 'Name', value: 'MetricName' } },
+          },
+        },
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'interval' } },
+          type: { kind: 'NamedType', name: { kind: 'Name', value: 'Interval' } },
+        },
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'from' } },
+          type: {
+            kind: 'NonNullType',
+            type: { kind: 'NamedType', name: { kind: 'Name', value: 'DateTime' } },
+          },
+        },
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'to' } },
+          type: {
+            kind: 'NonNullType',
+            type: { kind: 'NamedType', name: { kind: 'Name', value: 'DateTime' } },
+          },
+        },
+      ],
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'metricSeries' },
+            arguments: [
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'campaignId' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'campaignId' } },
+              },
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'metric' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'metric' } },
+              },
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'interval' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'interval' } },
+              },
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'from' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'from' } },
+              },
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'to' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'to' } },
+              },
+            ],
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'at' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'value' } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode;
+export const CreateCampaignDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'mutation',
+      name: { kind: 'Name', value: 'CreateCampaign' },
+      variableDefinitions: [
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'organizationId' } },
+          type: {
+            kind: 'NonNullType',
+            type: { kind: 'NamedType', name: { kind: 'Name', value: 'ID' } },
+          },
+        },
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'input' } },
+          type: {
+            kind: 'NonNullType',
+            type: { kind: 'NamedType', name: { kind: 'Name', value: 'CreateCampaignInput' } },
+          },
+        },
+      ],
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'createCampaign' },
+            arguments: [
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'organizationId' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'organizationId' } },
+              },
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'input' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'input' } },
+              },
+            ],
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'FragmentSpread', name: { kind: 'Name', value: 'CampaignFields' } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'CreativeFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'Creative' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'headline' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'body' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'imageUrl' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'clickUrl' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'createdAt' } },
+        ],
+      },
+    },
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'CampaignStatsFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'CampaignStats' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'impressions' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'clicks' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'clickThroughRate' } },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'spent' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'amountMinor' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'currency' } },
+              ],
+            },
+          },
+          { kind: 'Field', name: { kind: 'Name', value: 'reach' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'at' } },
+        ],
+      },
+    },
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'CampaignFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'Campaign' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'status' } },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'budget' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'amountMinor' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'currency' } },
+              ],
+            },
+          },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'cpm' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'amountMinor' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'currency' } },
+              ],
+            },
+          },
+          { kind: 'Field', name: { kind: 'Name', value: 'startsAt' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'endsAt' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'pacing' } },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'targeting' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'tags' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'kinds' } },
+              ],
+            },
+          },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'frequencyCap' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'impressions' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'perHours' } },
+              ],
+            },
+          },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'organization' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'slug' } },
+              ],
+            },
+          },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'creatives' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'FragmentSpread', name: { kind: 'Name', value: 'CreativeFields' } },
+              ],
+            },
+          },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'stats' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'FragmentSpread', name: { kind: 'Name', value: 'CampaignStatsFields' } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode;
+export const UpdateCampaignDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'mutation',
+      name: { kind: 'Name', value: 'UpdateCampaign' },
+      variableDefinitions: [
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'id' } },
+          type: {
+            kind: 'NonNullType',
+            type: { kind: 'NamedType', name: { kind: 'Name', value: 'ID' } },
+          },
+        },
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'input' } },
+          type: {
+            kind: 'NonNullType',
+            type: { kind: 'NamedType', name: { kind: 'Name', value: 'UpdateCampaignInput' } },
+          },
+        },
+      ],
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'updateCampaign' },
+            arguments: [
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'id' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'id' } },
+              },
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'input' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'input' } },
+              },
+            ],
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'FragmentSpread', name: { kind: 'Name', value: 'CampaignFields' } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'CreativeFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'Creative' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'headline' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'body' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'imageUrl' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'clickUrl' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'createdAt' } },
+        ],
+      },
+    },
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'CampaignStatsFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'CampaignStats' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'impressions' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'clicks' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'clickThroughRate' } },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'spent' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'amountMinor' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'currency' } },
+              ],
+            },
+          },
+          { kind: 'Field', name: { kind: 'Name', value: 'reach' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'at' } },
+        ],
+      },
+    },
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'CampaignFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'Campaign' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'status' } },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'budget' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'amountMinor' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'currency' } },
+              ],
+            },
+          },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'cpm' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'amountMinor' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'currency' } },
+              ],
+            },
+          },
+          { kind: 'Field', name: { kind: 'Name', value: 'startsAt' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'endsAt' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'pacing' } },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'targeting' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'tags' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'kinds' } },
+              ],
+            },
+          },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'frequencyCap' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'impressions' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'perHours' } },
+              ],
+            },
+          },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'organization' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'slug' } },
+              ],
+            },
+          },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'creatives' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'FragmentSpread', name: { kind: 'Name', value: 'CreativeFields' } },
+              ],
+            },
+          },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'stats' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'FragmentSpread', name: { kind: 'Name', value: 'CampaignStatsFields' } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode;
+export const AddCreativeDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'mutation',
+      name: { kind: 'Name', value: 'AddCreative' },
+      variableDefinitions: [
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'campaignId' } },
+          type: {
+            kind: 'NonNullType',
+            type: { kind: 'NamedType', name: { kind: 'Name', value: 'ID' } },
+          },
+        },
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'input' } },
+          type: {
+            kind: 'NonNullType',
+            type: { kind: 'NamedType', name: { kind: 'Name', value: 'CreativeInput' } },
+          },
+        },
+      ],
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'addCreative' },
+            arguments: [
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'campaignId' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'campaignId' } },
+              },
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'input' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'input' } },
+              },
+            ],
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'FragmentSpread', name: { kind: 'Name', value: 'CreativeFields' } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'CreativeFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'Creative' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'headline' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'body' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'imageUrl' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'clickUrl' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'createdAt' } },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode;
+export const SetCampaignStatusDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'mutation',
+      name: { kind: 'Name', value: 'SetCampaignStatus' },
+      variableDefinitions: [
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'id' } },
+          type: {
+            kind: 'NonNullType',
+            type: { kind: 'NamedType', name: { kind: 'Name', value: 'ID' } },
+          },
+        },
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'status' } },
+          type: {
+            kind: 'NonNullType',
+            type: { kind: 'NamedType', name: { kind: 'Name', value: 'CampaignStatus' } },
+          },
+        },
+      ],
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'setCampaignStatus' },
+            arguments: [
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'id' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'id' } },
+              },
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'status' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'status' } },
+              },
+            ],
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'FragmentSpread', name: { kind: 'Name', value: 'CampaignFields' } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'CreativeFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'Creative' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'headline' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'body' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'imageUrl' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'clickUrl' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'createdAt' } },
+        ],
+      },
+    },
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'CampaignStatsFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'CampaignStats' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'impressions' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'clicks' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'clickThroughRate' } },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'spent' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'amountMinor' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'currency' } },
+              ],
+            },
+          },
+          { kind: 'Field', name: { kind: 'Name', value: 'reach' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'at' } },
+        ],
+      },
+    },
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'CampaignFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'Campaign' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'status' } },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'budget' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'amountMinor' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'currency' } },
+              ],
+            },
+          },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'cpm' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'amountMinor' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'currency' } },
+              ],
+            },
+          },
+          { kind: 'Field', name: { kind: 'Name', value: 'startsAt' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'endsAt' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'pacing' } },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'targeting' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'tags' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'kinds' } },
+              ],
+            },
+          },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'frequencyCap' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'impressions' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'perHours' } },
+              ],
+            },
+          },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'organization' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'slug' } },
+              ],
+            },
+          },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'creatives' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'FragmentSpread', name: { kind: 'Name', value: 'CreativeFields' } },
+              ],
+            },
+          },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'stats' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'FragmentSpread', name: { kind: 'Name', value: 'CampaignStatsFields' } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode;
+export const TrackAdEventsDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'mutation',
+      name: { kind: 'Name', value: 'TrackAdEvents' },
+      variableDefinitions: [
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'events' } },
+          type: {
+            kind: 'NonNullType',
+            type: {
+              kind: 'ListType',
+              type: {
+                kind: 'NonNullType',
+                type: { kind: 'NamedType', name: { kind: 'Name', value: 'AdEventInput' } },
+              },
+            },
+          },
+        },
+      ],
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'trackAdEvents' },
+            arguments: [
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'events' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'events' } },
+              },
+            ],
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'accepted' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'rejected' } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode;
+export const CampaignStatsDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'subscription',
+      name: { kind: 'Name', value: 'CampaignStats' },
+      variableDefinitions: [
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'campaignId' } },
+          type: {
+            kind: 'NonNullType',
+            type: { kind: 'NamedType', name: { kind: 'Name', value: 'ID' } },
+          },
+        },
+      ],
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'campaignStats' },
+            arguments: [
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'campaignId' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'campaignId' } },
+              },
+            ],
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'FragmentSpread', name: { kind: 'Name', value: 'CampaignStatsFields' } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'CampaignStatsFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'CampaignStats' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'impressions' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'clicks' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'clickThroughRate' } },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'spent' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'amountMinor' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'currency' } },
+              ],
+            },
+          },
+          { kind: 'Field', name: { kind: 'Name', value: 'reach' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'at' } },
         ],
       },
     },
@@ -10858,6 +12790,100 @@ export function getSdk<C>(requester: Requester<C>) {
         variables,
         options,
       ) as Promise<SetUserRoleMutation>;
+    },
+    AdsForPlacement(
+      variables: AdsForPlacementQueryVariables,
+      options?: C,
+    ): Promise<AdsForPlacementQuery> {
+      return requester<AdsForPlacementQuery, AdsForPlacementQueryVariables>(
+        AdsForPlacementDocument,
+        variables,
+        options,
+      ) as Promise<AdsForPlacementQuery>;
+    },
+    Campaigns(variables: CampaignsQueryVariables, options?: C): Promise<CampaignsQuery> {
+      return requester<CampaignsQuery, CampaignsQueryVariables>(
+        CampaignsDocument,
+        variables,
+        options,
+      ) as Promise<CampaignsQuery>;
+    },
+    Campaign(variables: CampaignQueryVariables, options?: C): Promise<CampaignQuery> {
+      return requester<CampaignQuery, CampaignQueryVariables>(
+        CampaignDocument,
+        variables,
+        options,
+      ) as Promise<CampaignQuery>;
+    },
+    CampaignSeries(
+      variables: CampaignSeriesQueryVariables,
+      options?: C,
+    ): Promise<CampaignSeriesQuery> {
+      return requester<CampaignSeriesQuery, CampaignSeriesQueryVariables>(
+        CampaignSeriesDocument,
+        variables,
+        options,
+      ) as Promise<CampaignSeriesQuery>;
+    },
+    CreateCampaign(
+      variables: CreateCampaignMutationVariables,
+      options?: C,
+    ): Promise<CreateCampaignMutation> {
+      return requester<CreateCampaignMutation, CreateCampaignMutationVariables>(
+        CreateCampaignDocument,
+        variables,
+        options,
+      ) as Promise<CreateCampaignMutation>;
+    },
+    UpdateCampaign(
+      variables: UpdateCampaignMutationVariables,
+      options?: C,
+    ): Promise<UpdateCampaignMutation> {
+      return requester<UpdateCampaignMutation, UpdateCampaignMutationVariables>(
+        UpdateCampaignDocument,
+        variables,
+        options,
+      ) as Promise<UpdateCampaignMutation>;
+    },
+    AddCreative(
+      variables: AddCreativeMutationVariables,
+      options?: C,
+    ): Promise<AddCreativeMutation> {
+      return requester<AddCreativeMutation, AddCreativeMutationVariables>(
+        AddCreativeDocument,
+        variables,
+        options,
+      ) as Promise<AddCreativeMutation>;
+    },
+    SetCampaignStatus(
+      variables: SetCampaignStatusMutationVariables,
+      options?: C,
+    ): Promise<SetCampaignStatusMutation> {
+      return requester<SetCampaignStatusMutation, SetCampaignStatusMutationVariables>(
+        SetCampaignStatusDocument,
+        variables,
+        options,
+      ) as Promise<SetCampaignStatusMutation>;
+    },
+    TrackAdEvents(
+      variables: TrackAdEventsMutationVariables,
+      options?: C,
+    ): Promise<TrackAdEventsMutation> {
+      return requester<TrackAdEventsMutation, TrackAdEventsMutationVariables>(
+        TrackAdEventsDocument,
+        variables,
+        options,
+      ) as Promise<TrackAdEventsMutation>;
+    },
+    CampaignStats(
+      variables: CampaignStatsSubscriptionVariables,
+      options?: C,
+    ): AsyncIterable<CampaignStatsSubscription> {
+      return requester<CampaignStatsSubscription, CampaignStatsSubscriptionVariables>(
+        CampaignStatsDocument,
+        variables,
+        options,
+      ) as AsyncIterable<CampaignStatsSubscription>;
     },
     Conversation(variables: ConversationQueryVariables, options?: C): Promise<ConversationQuery> {
       return requester<ConversationQuery, ConversationQueryVariables>(

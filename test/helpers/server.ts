@@ -45,7 +45,13 @@ export const ADMIN_EMAIL = ADMIN_EMAILS[0]!;
 export async function bootServer(
   target: Target,
   label: string,
-  options: { env?: Record<string, string>; storage?: Storage; logger?: Logger } = {},
+  options: {
+    env?: Record<string, string>;
+    storage?: Storage;
+    logger?: Logger;
+    /** A controllable clock (epoch ms) for the ads feature. */
+    now?: () => number;
+  } = {},
 ): Promise<TestServer> {
   const storage = options.storage ?? (await target.provision(label));
   const owned = !options.storage;
@@ -68,6 +74,7 @@ export async function bootServer(
   const server = await startServer(config, {
     onQuery: (q) => queries.push(q),
     logger: options.logger,
+    now: options.now,
   });
   const clients: Client[] = [];
   const client = (token?: string | null) => {

@@ -19,6 +19,7 @@ import {
   type TestServer,
 } from '../helpers/server.js';
 import { readTables, tableCount } from '../helpers/tables.js';
+import { activeCampaign, campaignInput, serve, track } from '../helpers/ads.js';
 import { targets, type Storage } from '../helpers/targets.js';
 
 const guard = { timeout: 120_000 };
@@ -224,6 +225,15 @@ async function populate(t: TestServer) {
     body: JSON.stringify({ query: '{ currentOrganization { id } }' }),
   });
   assert.equal(keyed.status, 200);
+  // Ads: an active campaign with a creative, one impression tracked (and clicked).
+  const campaign = await activeCampaign(ann.client, org.id, campaignInput(Date.now()));
+  const [ad] = await serve(bob.client);
+  assert.ok(ad, `campaign ${campaign.id} is served`);
+  assert.deepEqual(await track(bob.client, [ad.impressionToken]), { accepted: 1, rejected: 0 });
+  assert.deepEqual(await track(bob.client, [ad.impressionToken], 'CLICK'), {
+    accepted: 1,
+    rejected: 0,
+  });
 
   await until(
     'the membership expiry job to have claimed its row once',

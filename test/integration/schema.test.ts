@@ -31,6 +31,7 @@ const IMPLEMENTED_PARTS: string[] = [
   '40-recommendations.graphql',
   '50-memberships.graphql',
   '60-partners.graphql',
+  '70-ads.graphql',
 ];
 
 const contractDir = resolve(process.cwd(), process.env.CONTRACT_DIR ?? '../shared/contract');

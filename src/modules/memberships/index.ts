@@ -15,6 +15,7 @@ import { MembershipEvents } from './memberships.events.js';
 import { createMembershipsLoaders, type MembershipsLoaders } from './memberships.loaders.js';
 import { MembershipAccess } from './memberships.access.js';
 import { membershipsRules } from './memberships.rules.js';
+import { MemberPerks } from './memberships.perks.js';
 import { MembershipsService } from './memberships.service.js';
 import { Tier } from './tier.entity.js';
 import { ContentTiersResolver, TierResolver, UserTiersResolver } from './tier.resolver.js';
@@ -24,6 +25,8 @@ export { Membership, MembershipStatus } from './membership.entity.js';
 export { MembershipsJob } from './billing/memberships-job.entity.js';
 export { canReadBody, givesAccess } from './memberships.policy.js';
 export { MembershipsService } from './memberships.service.js';
+export { MoneyInput } from './memberships.inputs.js';
+export { MemberPerks } from './memberships.perks.js';
 
 declare module '../../context.js' {
   interface Loaders {
@@ -33,6 +36,7 @@ declare module '../../context.js' {
 
 export interface MembershipsPublic {
   memberships: MembershipsService;
+  perks: MemberPerks;
 }
 
 /**
@@ -73,7 +77,7 @@ export const memberships = defineFeature<MembershipsPublic>({
     });
     use(content).access.provide(new MembershipAccess(config.billing.graceSeconds));
     return {
-      services: { memberships: service },
+      services: { memberships: service, perks: new MemberPerks(config.billing.graceSeconds) },
       resolvers: [
         new TierResolver(service),
         new MembershipResolver(service, baseUrl),

@@ -11,13 +11,16 @@ import { MetricsResolver } from './metrics.resolver.js';
 import { metricsRules } from './metrics.rules.js';
 import { MetricsReader } from './metrics.service.js';
 import { pruneEvents } from './metrics.sql.js';
+import { SeriesSubjects } from './metrics.subjects.js';
 import { memoryLiveStore } from './metrics.store-memory.js';
 import { restoreWindows } from './metrics.restore.js';
 import { redisLiveStore } from './metrics.store-redis.js';
 
 export { MetricsReader } from './metrics.service.js';
 export { MetricEvent, MetricRollup, ViewMark } from './metrics.entity.js';
-export { EventType, MetricWindow } from './metrics.types.js';
+export { EventType, MetricWindow, MetricName } from './metrics.types.js';
+export { SeriesSubjects, type SeriesSubject } from './metrics.subjects.js';
+export { Ticker } from './metrics.ticker.js';
 
 /** Tracked events are kept this long for de-duplication (they are accepted up to 24 h late). */
 const METRIC_EVENT_RETENTION_MS = 25 * 3600_000;
@@ -27,6 +30,8 @@ export interface MetricsPublic {
   metrics: MetricsReader;
   /** `trackEvents`' ingestion: the seed sends its demo events through it. */
   tracking: MetricsIngest;
+  /** Where later features provide series of their own subjects (ads: campaigns). */
+  subjects: SeriesSubjects;
 }
 
 /** Metrics: tracked events, rollups, live figures, trending and the metric subscriptions. */
@@ -47,7 +52,8 @@ export const metrics = defineFeature<MetricsPublic>({
       activity,
     );
     activity.add(ingest);
-    const reader = new MetricsReader(store, contentService, catalog, connections);
+    const subjects = new SeriesSubjects();
+    const reader = new MetricsReader(store, contentService, catalog, connections, subjects);
     const liveMetrics = new MetricsLive(
       reader,
       store,
@@ -57,7 +63,7 @@ export const metrics = defineFeature<MetricsPublic>({
       logger,
     );
     return {
-      services: { metrics: reader, tracking: ingest },
+      services: { metrics: reader, tracking: ingest, subjects },
       resolvers: [new MetricsResolver(ingest, reader), new MetricsLiveResolver(liveMetrics)],
       tasks: [
         {

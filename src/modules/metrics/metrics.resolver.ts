@@ -56,10 +56,11 @@ export class MetricsResolver {
 
   @Query(() => [MetricPoint], {
     description:
-      "Without contentId: platform-wide (admins only); with it: the content's author, moderators and admins.",
+      "Without contentId: platform-wide (admins only); with it: the content's author, moderators and admins; with campaignId (AD_IMPRESSIONS, AD_CLICKS): the campaign's organisation members, or its key with ADS_MANAGE.",
   })
   metricSeries(
     @Arg('contentId', () => ID, { nullable: true }) contentId: string | null,
+    @Arg('campaignId', () => ID, { nullable: true }) campaignId: string | null,
     @Arg('metric', () => MetricName) metric: MetricName,
     @Arg('interval', () => Interval, { nullable: true, defaultValue: Interval.MINUTE })
     interval: Interval | null,
@@ -69,7 +70,7 @@ export class MetricsResolver {
   ): Promise<MetricPoint[]> {
     return this.metrics.series(
       signedIn(ctx),
-      contentId ?? null,
+      { contentId: contentId ?? null, campaignId: campaignId ?? null },
       metric,
       interval ?? Interval.MINUTE,
       from,

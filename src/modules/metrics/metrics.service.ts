@@ -19,6 +19,8 @@ import {
   type PlatformMetrics,
 } from './metrics.types.js';
 import { windowSpec } from './metrics.windows.js';
+import type { SeriesSubjects } from './metrics.subjects.js';
+import type { Context, SignedIn } from '../../context.js';
 import type { MetricWindow } from './metrics.types.js';
 
 export const MAX_SERIES_POINTS = 1000;
@@ -42,6 +44,7 @@ export class MetricsReader {
     private readonly content: ContentService,
     private readonly catalog: ContentCatalog,
     private readonly liveConnections: () => number,
+    private readonly subjects: SeriesSubjects,
   ) {}
 
   /** The content's author, moderators and admins; NOT_FOUND for content the viewer cannot read. */
@@ -63,15 +66,14 @@ export class MetricsReader {
   }
 
   async series(
-    actor: SignedInActor,
-    contentId: string | null,
+    actor: SignedIn<Context>,
+    subject: { contentId: string | null; campaignId: string | null },
     metric: MetricName,
     interval: Interval,
     from: Date,
     to: Date,
   ): Promise<MetricPoint[]> {
-    const scope = contentId ? (await this.authorizeContent(actor, contentId)).id : PLATFORM;
-    if (!contentId) this.authorizePlatform(actor);
+    const scope = await this.scopeOf(actor, subject, metric);
     if (from.getTime() >= to.getTime()) throw badInput('to', 'must be later than from');
     const m = MINUTES[interval];
     const first = Math.floor(Math.floor(from.getTime() / 60_000) / m) * m;
@@ -84,6 +86,26 @@ export class MetricsReader {
       const start = first + i * m;
       return { at: new Date(start * 60_000), value: sums.get(start / m) ?? 0 };
     });
+  }
+
+  /** The rollup scope a series reads, once the actor may read it. */
+  private async scopeOf(
+    actor: SignedIn<Context>,
+    { contentId, campaignId }: { contentId: string | null; campaignId: string | null },
+    metric: MetricName,
+  ): Promise<string> {
+    if (contentId && campaignId)
+      throw badInput('campaignId', 'give contentId or campaignId, not both');
+    if (campaignId) {
+      const subject = this.subjects.get('campaign');
+      if (!subject) throw notFound('Campaign');
+      if (!subject.metrics.includes(metric))
+        throw badInput('metric', `a campaign's series are ${subject.metrics.join(' and ')}`);
+      return subject.authorize(actor, campaignId);
+    }
+    if (contentId) return (await this.authorizeContent(actor, contentId)).id;
+    this.authorizePlatform(actor);
+    return PLATFORM;
   }
 
   /** All-time totals and live viewers; null once the content is gone. */

@@ -23,6 +23,8 @@ export enum MetricName {
   SHARES = 'SHARES',
   WATCH_SECONDS = 'WATCH_SECONDS',
   EVENTS = 'EVENTS',
+  AD_IMPRESSIONS = 'AD_IMPRESSIONS',
+  AD_CLICKS = 'AD_CLICKS',
 }
 registerEnumType(MetricName, {
   name: 'MetricName',
@@ -31,6 +33,8 @@ registerEnumType(MetricName, {
       description:
         'Tracked events accepted (every type; duplicates and refusals excluded), by when they occurred',
     },
+    AD_IMPRESSIONS: { description: "A campaign's accepted impressions (with campaignId)." },
+    AD_CLICKS: { description: "A campaign's counted clicks (with campaignId)." },
   },
 });
 

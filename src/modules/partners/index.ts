@@ -14,6 +14,12 @@ import { partnersRules } from './partners.rules.js';
 
 export { Organization, OrganizationMember, OrganizationRole } from './organization.entity.js';
 export { ApiKey } from './api-key.entity.js';
+export { OrganizationsService } from './organizations.service.js';
+export {
+  organizationFromSnapshot,
+  organizationSnapshot,
+  type OrganizationSnapshot,
+} from './organization.snapshot.js';
 
 declare module '../../context.js' {
   interface Loaders {
