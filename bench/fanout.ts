@@ -51,6 +51,7 @@ const serverEnv = {
   LOG_LEVEL: 'silent',
   JWT_SECRET: randomBytes(32).toString('hex'),
   API_KEY_SECRET: randomBytes(32).toString('hex'),
+  ADS_TOKEN_SECRET: randomBytes(32).toString('hex'),
   CHAT_ENCRYPTION_KEYS: `bench:${randomBytes(32).toString('base64')}`,
   // Rate limits are configuration: a benchmark's one sender would hit the defaults at once.
   CHAT_RATE_PER_CONVERSATION: '1000000',

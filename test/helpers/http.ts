@@ -7,6 +7,7 @@ export const PRODUCTION = {
   NODE_ENV: 'production',
   JWT_SECRET: 'a-production-secret-of-at-least-32-chars',
   API_KEY_SECRET: 'a-production-api-key-secret-of-32-chars',
+  ADS_TOKEN_SECRET: 'a-production-ads-token-secret-32-chars',
   CHAT_ENCRYPTION_KEYS: `prod:${Buffer.alloc(32, 7).toString('base64')}`,
 };
 

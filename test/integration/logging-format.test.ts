@@ -27,6 +27,7 @@ const PRODUCTION = {
   NODE_ENV: 'production',
   JWT_SECRET: randomBytes(32).toString('hex'),
   API_KEY_SECRET: randomBytes(32).toString('hex'),
+  ADS_TOKEN_SECRET: randomBytes(32).toString('hex'),
   CHAT_ENCRYPTION_KEYS: `k1:${randomBytes(32).toString('base64')}`,
 };
 
