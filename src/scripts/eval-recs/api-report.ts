@@ -4,7 +4,11 @@ import type { Scores } from './metrics.js';
 const BLEND_KEYS = ['cf', 'similar', 'author', 'trending', 'fresh', 'lambda', 'maxPerAuthor'];
 
 /** The served lists beside UserKNN on the same split, as a markdown table. */
-export function apiTable(knn: Scores, rows: Scored[]): string {
+export function apiTable(
+  knn: Scores,
+  rows: Scored[],
+  offline: { name: string; scores: Scores }[] = [],
+): string {
   const header =
     '| model | NDCG@10 | NDCG vs UserKNN | recall@10 | precision@10 | hit rate@10 | coverage | lists shorter than 10 | already seen served | ms per request |';
   const cells = (name: string, s: Scores, rest: string[]) =>
@@ -22,6 +26,7 @@ export function apiTable(knn: Scores, rows: Scored[]): string {
     header,
     `|${'---|'.repeat(10)}`,
     cells('UserKNN (cosine, k = 50), offline', knn, ['–', '–', '–']),
+    ...offline.map((o) => cells(`${o.name}, offline`, o.scores, ['–', '–', '–'])),
     ...rows.map((r, i) =>
       cells(
         `served${i === rows.length - 1 && rows.length > 1 ? ' (best)' : ''}: ${BLEND_KEYS.map((k) => `${k} ${r.blend[k as keyof typeof r.blend]}`).join(', ')}`,

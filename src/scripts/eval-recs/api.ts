@@ -5,6 +5,8 @@ import { loadThroughApi } from './api-load.js';
 import { evaluationServer, modelCovering, servedLists } from './api-serve.js';
 import { blendSearch, type Scored } from './api-tune.js';
 import { userKnnRecommender } from './baselines.js';
+import { servingRecommender } from './candidates.js';
+import { buildItemModel } from '../../modules/recommendations/model/index.js';
 import { evaluate, itemsByUser, type Scores } from './metrics.js';
 import type { Ratings } from './movielens.js';
 import { userSubset } from './subset.js';
@@ -33,6 +35,13 @@ export async function apiEvaluation(ratings: Ratings, seed: number, tune: boolea
 
   const knn = evaluate(
     userKnnRecommender(data.nItems, run.train, 50),
+    run.train,
+    run.test,
+    data.nItems,
+  );
+  // The model alone on the same split, through the serving functions (no blend, no server).
+  const model = evaluate(
+    servingRecommender(buildItemModel(data.nItems, run.train), run.train),
     run.train,
     run.test,
     data.nItems,
@@ -79,7 +88,7 @@ export async function apiEvaluation(ratings: Ratings, seed: number, tune: boolea
       return { blend, scores, shortShare: short / lists.size, seenServed, msPerRequest };
     };
     const rows = tune ? await blendSearch(score, knn.ndcg) : [await score(DEFAULT_BLEND)];
-    console.log(apiTable(knn, rows));
+    console.log(apiTable(knn, rows, [{ name: 'Marquee model alone', scores: model }]));
   } finally {
     await close();
   }
