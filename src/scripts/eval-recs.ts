@@ -1,3 +1,5 @@
+import 'reflect-metadata';
+import { apiEvaluation } from './eval-recs/api.js';
 import { candidates } from './eval-recs/candidates.js';
 import { loadRatings, ratingsPath } from './eval-recs/movielens.js';
 import { averageRows, machine, measure, table, type Row } from './eval-recs/report.js';
@@ -9,12 +11,19 @@ import { tuningGrid } from './eval-recs/tune.js';
  * the serving functions. `-- --tune` instead runs the hyperparameter grid on three validation
  * splits carved out of the training data (the test split stays unseen), which is where the
  * serving defaults and the candidates' values come from. `EVAL_SEED` changes the seed.
+ * `-- --api` evaluates the served list through a real server instead (eval-recs/api.ts;
+ * with `--tune`, the blend search on a validation split); `EVAL_USERS=n` keeps the first n users.
  */
 const SEED = Number(process.env.EVAL_SEED ?? 42);
 const TEST_SHARE = 0.2;
 const tune = process.argv.includes('--tune');
 
 const ratings = await loadRatings();
+if (process.argv.includes('--api')) {
+  console.log(`machine: ${machine()}; ${new Date().toISOString()}`);
+  await apiEvaluation(ratings, SEED, tune);
+  process.exit(0);
+}
 const split = randomSplit(ratings.interactions, TEST_SHARE, SEED);
 // Tuning averages three validation splits of the training data: on one split, settings
 // within 0.5% of each other swap places from one seed to the next.

@@ -1,8 +1,11 @@
-/** At most this many items of one author in any run of WINDOW consecutive results. */
-export const MAX_PER_AUTHOR = 3;
 export const WINDOW = 10;
-/** MMR trade-off: 1 = relevance only, 0 = novelty only. */
-const LAMBDA = 0.75;
+
+export interface DiversityOptions {
+  /** MMR trade-off: 1 = relevance only, 0 = novelty only. */
+  lambda: number;
+  /** At most this many items of one author in any run of WINDOW consecutive results. */
+  maxPerAuthor: number;
+}
 
 export interface Ranked {
   id: string;
@@ -14,7 +17,7 @@ export interface Ranked {
  * Greedy re-ranking (maximal marginal relevance): each next item maximises
  * λ·relevance − (1 − λ)·(its highest similarity to an item already chosen), so
  * near-duplicates spread out; and an item is skipped while its author already has
- * MAX_PER_AUTHOR items among the last WINDOW − 1 chosen. Relevance is normalised to
+ * `maxPerAuthor` items among the last WINDOW − 1 chosen. Relevance is normalised to
  * [0, 1]. The cap relaxes rather than shortens the list: once only over-represented authors
  * are left, the rest is filled with the best remaining by score, so `limit` candidates give
  * `limit` results (a platform with few authors still gets full pages). O(limit ×
@@ -24,6 +27,7 @@ export function diversify<T extends Ranked>(
   candidates: T[],
   limit: number,
   similarity: (a: string, b: string) => number,
+  { lambda, maxPerAuthor }: DiversityOptions,
 ): T[] {
   const top = Math.max(...candidates.map((c) => c.score), 1e-9);
   const pool = [...candidates];
@@ -34,8 +38,8 @@ export function diversify<T extends Ranked>(
     let best = -1;
     let bestValue = -Infinity;
     for (const [i, c] of pool.entries()) {
-      if (recent.filter((r) => r.authorId === c.authorId).length >= MAX_PER_AUTHOR) continue;
-      const value = LAMBDA * (c.score / top) - (1 - LAMBDA) * closest.get(c.id)!;
+      if (recent.filter((r) => r.authorId === c.authorId).length >= maxPerAuthor) continue;
+      const value = lambda * (c.score / top) - (1 - lambda) * closest.get(c.id)!;
       if (value > bestValue) {
         bestValue = value;
         best = i;

@@ -6,6 +6,7 @@ import type { Content, ContentCatalog, ContentService } from '../content/index.j
 import { MetricWindow, type MetricsReader } from '../metrics/index.js';
 import { recommendForHistory } from './model/index.js';
 import { CandidatePool, type Candidate, type Vote } from './recs.candidates.js';
+import { DEFAULT_BLEND, type Blend } from './recs.blend.js';
 import { diversify } from './recs.diversity.js';
 import { explain } from './recs.explain.js';
 import type { ModelStore } from './recs.model-store.js';
@@ -14,8 +15,6 @@ import { RecommendationReason as R, type Recommendation } from './recs.types.js'
 import { decayed } from './recs.weights.js';
 
 export const MAX_RECOMMENDATIONS = 100;
-/** How strongly each source counts when merged (personal sources first). */
-const SOURCE_WEIGHT = { cf: 1, similar: 0.7, author: 0.45, trending: 0.3, fresh: 0.2 };
 /** Trending and fresh lists are shared by all viewers for this long. */
 const SHARED_TTL_MS = 1000;
 /** The authors whose newest content is considered: those the viewer engaged with most. */
@@ -43,6 +42,9 @@ interface History {
  * history is read per request, so a like or a watch changes the next answer at once.
  */
 export class RecommendationService {
+  /** The blend served; `npm run eval:recs -- --api --tune` tries others on a running server. */
+  blend: Readonly<Blend> = DEFAULT_BLEND;
+
   constructor(
     private readonly models: ModelStore,
     private readonly text: TextStore,
@@ -57,22 +59,23 @@ export class RecommendationService {
     const viewerId = actor.viewer?.id ?? null;
     const history = viewerId ? await this.history(em, userActor(viewerId)) : emptyHistory();
     const pool = new CandidatePool();
+    const blend = this.blend;
     const size = first * 3 + 30;
     const personal = history.weights.size > 0;
     if (personal) {
       const profile = new Map(
         [...history.weights].sort((a, b) => b[1] - a[1]).slice(0, PROFILE_ITEMS),
       );
-      pool.add(R.COLLABORATIVE, SOURCE_WEIGHT.cf, this.collaborative(history.weights, size));
+      pool.add(R.COLLABORATIVE, blend.cf, this.collaborative(history.weights, size));
       pool.add(
         R.SIMILAR_CONTENT,
-        SOURCE_WEIGHT.similar,
+        blend.similar,
         this.text.index.similarToSet(profile, size, new Set(history.weights.keys())),
       );
-      pool.add(R.FROM_AUTHOR, SOURCE_WEIGHT.author, await this.fromAuthors(em, profile, size));
+      pool.add(R.FROM_AUTHOR, blend.author, await this.fromAuthors(em, profile, size));
     }
-    pool.add(R.TRENDING, personal ? SOURCE_WEIGHT.trending : 1, await this.trending(em, size));
-    pool.add(R.FRESH, personal ? SOURCE_WEIGHT.fresh : 0.6, await this.fresh(em, size));
+    pool.add(R.TRENDING, personal ? blend.trending : 1, await this.trending(em, size));
+    pool.add(R.FRESH, personal ? blend.fresh : 0.6, await this.fresh(em, size));
 
     // Screen the best few with plain rows (status and author), more only if filtering left
     // too few; entities are loaded for the chosen ones alone. Hydrating every candidate as
@@ -94,6 +97,7 @@ export class RecommendationService {
       candidates.slice(0, first * 3),
       first,
       this.text.index.similarityFunction(),
+      blend,
     );
     const contents = await this.catalog.published(
       em,

@@ -13,6 +13,8 @@ export function ratingsPath(): string {
 export interface Ratings {
   nItems: number;
   nUsers: number;
+  /** The MovieLens movieId of each item index. */
+  movieIds: number[];
   /**
    * Every rating as implicit feedback of weight 1, items renumbered densely, `at` the
    * rating's time (the file's seconds, as epoch milliseconds).
@@ -36,5 +38,7 @@ export async function loadRatings(path = ratingsPath()): Promise<Ratings> {
     users.add(user);
     interactions.push({ user, item, weight: 1, at: Number(timestamp) * 1000 });
   }
-  return { nItems: items.size, nUsers: users.size, interactions };
+  const movieIds: number[] = [];
+  for (const [movie, item] of items) movieIds[item] = movie;
+  return { nItems: items.size, nUsers: users.size, movieIds, interactions };
 }
