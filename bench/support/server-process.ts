@@ -68,25 +68,8 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
   };
 }
 
-/** One GraphQL request over HTTP; throws on GraphQL errors. */
-export async function gql<T>(
-  url: string,
-  query: string,
-  variables: Record<string, unknown> = {},
-  token?: string,
-): Promise<T> {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-    },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await response.json()) as { data?: T; errors?: { message: string }[] };
-  if (body.errors?.length) throw new Error(body.errors.map((e) => e.message).join('; '));
-  return body.data!;
-}
+/** One GraphQL request over HTTP; throws on GraphQL errors (shared with eval:recs --api). */
+export { gql } from '../../src/scripts/eval-recs/api-client.js';
 
 export const percentile = (values: number[], p: number) => {
   if (!values.length) return NaN;
