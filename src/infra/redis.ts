@@ -13,7 +13,13 @@ export function connectRedis(url: string, role: 'subscriber' | 'command', logger
     enableReadyCheck: true,
     retryStrategy: (times) => Math.min(times * 100, 2000),
     ...(role === 'subscriber'
-      ? { maxRetriesPerRequest: null }
+      ? {
+          maxRetriesPerRequest: null,
+          // ioredis 5.8+ may send its CLIENT SETINFO handshake after a SUBSCRIBE queued
+          // before the connection was up, and Redis then refuses it in subscriber mode (an
+          // unhandled rejection: redis/ioredis#2037). The library name is not worth that.
+          disableClientInfo: true,
+        }
       : { maxRetriesPerRequest: 2, commandTimeout: 2000 }),
   });
   if (logger) {
