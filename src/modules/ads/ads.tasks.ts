@@ -32,6 +32,7 @@ export interface AdsTaskDeps {
 export function adsTasks(d: AdsTaskDeps): Task[] {
   let changes: AsyncIterableIterator<{ campaignId: string }> | undefined;
   let following: Promise<void> | undefined;
+  let stopped = false;
   const refresh = scheduledTask(
     'ads cache refresh',
     async () => {
@@ -46,23 +47,38 @@ export function adsTasks(d: AdsTaskDeps): Task[] {
     {
       name: 'ads cache',
       async start() {
-        changes = await d.pubsub.listen(ADS_CAMPAIGN_CHANGED);
+        stopped = false;
+        // Not awaited before serving: while Redis is unreachable the SUBSCRIBE waits for it,
+        // and the server must start and serve meanwhile; the refresh catches whatever is
+        // announced before the subscription holds.
+        const listening = d.pubsub.listen(ADS_CAMPAIGN_CHANGED);
         await d.cache.load(d.fork());
-        following = (async () => {
-          for await (const { campaignId } of changes!) {
-            await d.cache
-              .load(d.fork(), [campaignId])
-              .catch((err: unknown) =>
-                d.logger.warn({ err, campaignId }, 'reloading a campaign failed; the refresh will'),
-              );
-          }
-        })().catch((err: unknown) => d.logger.warn({ err }, 'campaign changes stopped'));
+        following = listening
+          .then(async (it) => {
+            changes = it;
+            if (stopped) return void (await it.return?.());
+            for await (const { campaignId } of it) {
+              await d.cache
+                .load(d.fork(), [campaignId])
+                .catch((err: unknown) =>
+                  d.logger.warn(
+                    { err, campaignId },
+                    'reloading a campaign failed; the refresh will',
+                  ),
+                );
+            }
+          })
+          .catch((err: unknown) => d.logger.warn({ err }, 'campaign changes stopped'));
         refresh.start();
       },
       async stop() {
+        stopped = true;
         await refresh.stop();
-        await changes?.return?.();
-        await following;
+        // A subscription still waiting for Redis is dropped with the connection.
+        if (changes) {
+          await changes.return?.();
+          await following;
+        }
       },
     },
     { name: 'ads stats live', start: () => d.live.start(d.fork), stop: () => d.live.stop() },
