@@ -1,7 +1,15 @@
 import 'reflect-metadata';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { activeCampaign, campaignInput, creative, HOUR, serve, track } from '../helpers/ads.js';
+import {
+  activeCampaign,
+  BACKGROUND,
+  campaignInput,
+  creative,
+  HOUR,
+  serve,
+  track,
+} from '../helpers/ads.js';
 import type { MarqueeError } from '../../sdk/src/index.js';
 import { expectCode } from '../helpers/errors.js';
 import { reasonOf } from '../helpers/memberships.js';
@@ -9,11 +17,6 @@ import { keyOf, organizationOf } from '../helpers/partners.js';
 import { bootServer, type TestServer } from '../helpers/server.js';
 import { targets } from '../helpers/targets.js';
 
-/**
- * Statements of background tasks, which may run while a request is counted: the serving
- * cache's (marked), and the publication scheduler's transaction.
- */
-const BACKGROUND = /ads cache|^\s*(begin|commit)\b|published_at[`"]? <= \?/i;
 const MISSING_ID = '00000000-0000-4000-8000-000000000000';
 const fieldOf = (e: MarqueeError) => e.errors[0]?.extensions?.field;
 

@@ -4,6 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import {
   activeCampaign,
   anonymousOf,
+  BACKGROUND,
   campaignInput,
   creative,
   serve,
@@ -17,11 +18,6 @@ import { bootServer, type Client, type TestServer } from '../helpers/server.js';
 import { targets } from '../helpers/targets.js';
 
 const MISSING_ID = '00000000-0000-4000-8000-000000000000';
-/**
- * Statements of background tasks, which may run while a request is counted: the serving
- * cache's (marked), and the publication scheduler's transaction.
- */
-const BACKGROUND = /ads cache|^\s*(begin|commit)\b|published_at[`"]? <= \?/i;
 const headlines = (ads: { creative: { headline: string } }[]) =>
   ads.map((a) => a.creative.headline);
 

@@ -40,11 +40,7 @@ export class LiveChart {
   push(at: number, value: number): void {
     this.skewMs = at - Date.now();
     this.points.push({ at, value });
-    // One value older than the window stays: the line enters from the left edge with it.
-    const oldest = at - this.options.spanMs;
-    while (this.points.length > 1 && this.points[1]!.at <= oldest) this.points.shift();
-    this.canvas.dataset.points = String(this.points.length);
-    this.draw();
+    this.trimAndDraw();
   }
 
   /**
@@ -57,11 +53,15 @@ export class LiveChart {
     const firstLive = this.points[0]?.at ?? Infinity;
     const older = history.filter((p) => p.at < firstLive).sort((a, b) => a.at - b.at);
     this.points = [...older, ...this.points];
-    const latest = this.points[this.points.length - 1];
-    const oldest = (latest?.at ?? 0) - this.options.spanMs;
+    this.canvas.dataset.backfill = older.map((p) => Number(p.value.toFixed(2))).join(' ');
+    this.trimAndDraw();
+  }
+
+  /** Keeps the window up to the latest value: one value older than it stays, so the line enters from the left edge with it. */
+  private trimAndDraw(): void {
+    const oldest = (this.points[this.points.length - 1]?.at ?? 0) - this.options.spanMs;
     while (this.points.length > 1 && this.points[1]!.at <= oldest) this.points.shift();
     this.canvas.dataset.points = String(this.points.length);
-    this.canvas.dataset.backfill = older.map((p) => Number(p.value.toFixed(2))).join(' ');
     this.draw();
   }
 

@@ -27,8 +27,16 @@ export function findUsers(em: Em, ids: readonly string[]): Promise<User[]> {
   return em.find(User, { id: { $in: [...ids] } });
 }
 
-/** The roles of the users among `ids` that exist, in one statement (rechecking live access). */
-export function findRoles(em: Em, ids: readonly string[]): Promise<Pick<User, 'id' | 'role'>[]> {
-  if (!ids.length) return Promise.resolve([]);
-  return em.find(User, { id: { $in: [...ids] } }, { fields: ['id', 'role'] });
+/** The roles of the users among `ids` that exist, one statement per 500 ids (rechecking live access). */
+export async function findRoles(
+  em: Em,
+  ids: readonly string[],
+): Promise<Pick<User, 'id' | 'role'>[]> {
+  const found: Pick<User, 'id' | 'role'>[] = [];
+  // One query per 500 ids: a long IN list is slow to plan and capped by SQLite's variables.
+  for (let i = 0; i < ids.length; i += 500) {
+    const slice = ids.slice(i, i + 500);
+    found.push(...(await em.find(User, { id: { $in: slice } }, { fields: ['id', 'role'] })));
+  }
+  return found;
 }

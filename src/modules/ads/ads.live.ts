@@ -1,5 +1,6 @@
 import type { Context, SignedIn } from '../../context.js';
 import type { Em } from '../../infra/db.js';
+import { onStreamEnd } from '../../infra/streams.js';
 import type { Logger } from '../../infra/logger.js';
 import { findRoles } from '../accounts/index.js';
 import type { OrganizationsService } from '../partners/index.js';
@@ -83,35 +84,19 @@ export class CampaignStatsLive {
 
   private guard<T>(stream: AsyncIterableIterator<T>, entry: Guarded): AsyncIterableIterator<T> {
     this.guarded.add(entry);
-    const stop = () => this.guarded.delete(entry);
-    return {
-      async next() {
-        const r = await stream.next();
-        if (r.done) stop();
-        return r;
-      },
-      async return() {
-        stop();
-        return (await stream.return?.()) ?? { value: undefined, done: true };
-      },
-      async throw(err?: unknown) {
-        stop();
-        await stream.return?.();
-        throw err;
-      },
-      [Symbol.asyncIterator]() {
-        return this;
-      },
-    };
+    return onStreamEnd(stream, () => this.guarded.delete(entry));
   }
 
-  /** One query per guarded subscriber's organisation role; those who lost it are ended. */
+  /** Every guarded subscriber's roles in batched queries; those who lost the right are ended. */
   private async recheck(): Promise<void> {
     if (!this.guarded.size) return;
     const em = this.fork();
+    const ids = [...new Set([...this.guarded].map((g) => g.userId))];
+    const roles = await this.organizations.rolesOf(em, ids);
+    const viewers = new Map((await findRoles(em, ids)).map((u) => [u.id, u]));
     for (const g of [...this.guarded]) {
-      const role = await this.organizations.roleOf(em, g.organizationId, g.userId);
-      const [viewer] = await findRoles(em, [g.userId]);
+      const viewer = viewers.get(g.userId);
+      const role = roles.get(`${g.organizationId}|${g.userId}`) ?? null;
       if (
         !viewer ||
         !canSeeCampaigns({ viewer, role, keyOrganizationId: null }, g.organizationId)

@@ -1,5 +1,6 @@
 import type { Context, SignedIn } from '../../context.js';
 import type { Em } from '../../infra/db.js';
+import { onStreamEnd } from '../../infra/streams.js';
 import type { Logger } from '../../infra/logger.js';
 import { live } from '../../live.js';
 import {
@@ -169,37 +170,13 @@ export class MetricsLive {
   ): AsyncIterableIterator<T> {
     const entry = { userId, allowed, end: () => void stream.return?.() };
     this.guarded.add(entry);
-    const stop = () => this.guarded.delete(entry);
-    return {
-      async next() {
-        const r = await stream.next();
-        if (r.done) stop();
-        return r;
-      },
-      async return() {
-        stop();
-        return (await stream.return?.()) ?? { value: undefined, done: true };
-      },
-      async throw(err?: unknown) {
-        stop();
-        await stream.return?.();
-        throw err;
-      },
-      [Symbol.asyncIterator]() {
-        return this;
-      },
-    };
+    return onStreamEnd(stream, () => this.guarded.delete(entry));
   }
 
   private async recheck(): Promise<void> {
     if (!this.guarded.size) return;
     const ids = [...new Set([...this.guarded].map((g) => g.userId))];
-    const users = new Map<string, Pick<User, 'id' | 'role'>>();
-    const em = this.fork();
-    for (let i = 0; i < ids.length; i += 500) {
-      const found = await findRoles(em, ids.slice(i, i + 500));
-      for (const u of found) users.set(u.id, u);
-    }
+    const users = new Map((await findRoles(this.fork(), ids)).map((u) => [u.id, u]));
     for (const g of this.guarded) {
       const user = users.get(g.userId);
       if (!user || !g.allowed(user)) {

@@ -20,15 +20,14 @@ const WEIGHT_OF: Record<string, number> = {
  */
 export async function restoreWindows(em: Em, store: LiveStore, now: number): Promise<number> {
   const longest = Math.max(...WINDOWS.map((w) => w.ms));
-  const rows = await contentRollupsSince(em, Math.floor((now - longest) / 60_000));
+  const from = Math.floor((now - longest) / 60_000);
+  const rows = await contentRollupsSince(em, from, Object.keys(WEIGHT_OF));
   const engagement: Engagement[] = [];
   for (const r of rows) {
-    const weight = WEIGHT_OF[r.metric];
-    if (weight === undefined) continue;
     engagement.push({
       contentId: r.scope,
       at: Math.min(now, r.minute * 60_000 + 30_000),
-      score: r.value * weight,
+      score: r.value * WEIGHT_OF[r.metric]!,
       views: r.metric === 'VIEWS' ? r.value : 0,
     });
   }

@@ -112,12 +112,17 @@ export async function pruneEvents(em: Em, before: number): Promise<void> {
   await run(em, 'delete from metric_view_marks where counted_at < ?', [before]);
 }
 
-/** Every content's rollups from `fromMinute` on (the platform's excluded). */
-export async function contentRollupsSince(em: Em, fromMinute: number): Promise<RollupRow[]> {
+/** The contents' rollups of `metrics` from `fromMinute` on (the platform's excluded). */
+export async function contentRollupsSince(
+  em: Em,
+  fromMinute: number,
+  metrics: readonly string[],
+): Promise<RollupRow[]> {
   const rows = await run(
     em,
-    `select scope, metric, minute, value from metric_rollups where minute >= ? and scope <> '*'`,
-    [fromMinute],
+    `select scope, metric, minute, value from metric_rollups
+     where minute >= ? and scope <> '*' and metric in (${metrics.map(() => '?').join(', ')})`,
+    [fromMinute, ...metrics],
   );
   return rows.map((r) => ({
     scope: String(r.scope),

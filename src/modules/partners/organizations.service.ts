@@ -126,6 +126,17 @@ export class OrganizationsService {
     return m?.role ?? null;
   }
 
+  /** Every membership of `userIds`, keyed `organizationId|userId`: one query per 500 users. */
+  async rolesOf(em: Em, userIds: readonly string[]): Promise<Map<string, OrganizationRole>> {
+    const roles = new Map<string, OrganizationRole>();
+    const ids = [...new Set(userIds)];
+    for (let i = 0; i < ids.length; i += 500) {
+      const rows = await em.find(OrganizationMember, { user: { $in: ids.slice(i, i + 500) } });
+      for (const m of rows) roles.set(`${m.organization.id}|${m.user.id}`, m.role);
+    }
+    return roles;
+  }
+
   /** The organisation, if the viewer may manage it: NOT_FOUND, else FORBIDDEN. */
   async managed(tx: Em, actor: SignedInActor, orgId: string): Promise<Organization> {
     const org = await this.found(tx, orgId);
