@@ -116,9 +116,29 @@ export async function createContext(
       this.loaders = factory.loaders(this.em, this.viewer);
     },
   };
+  // A subscription's scope is renewed for every event it takes, and many events of a
+  // shared stream are answered without reading anything: the EntityManager and the
+  // loaders of a renewed scope are made when first asked for.
+  let scope: { em: Em; loaders: Loaders } | null = { em, loaders: ctx.loaders };
+  const current = () =>
+    (scope ??= (() => {
+      const fresh = factory.orm.em.fork() as Em;
+      return { em: fresh, loaders: factory.loaders(fresh, ctx.viewer) };
+    })());
+  Object.defineProperties(ctx, {
+    em: {
+      get: () => current().em,
+      set: (value: Em) => (current().em = value),
+      enumerable: true,
+    },
+    loaders: {
+      get: () => current().loaders,
+      set: (value: Loaders) => (current().loaders = value),
+      enumerable: true,
+    },
+  });
   renewers.set(ctx, () => {
-    ctx.em = factory.orm.em.fork() as Em;
-    ctx.loaders = factory.loaders(ctx.em, ctx.viewer);
+    scope = null;
   });
   return ctx;
 }

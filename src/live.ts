@@ -4,6 +4,7 @@ import { renewScope, type Context } from './context.js';
 import { END, mapEvents, SKIP } from './infra/pubsub.js';
 
 export { END, SKIP };
+export { lazy, Lazy } from './infra/shared-execution.js';
 
 type Step<E, T> = (
   event: E,
@@ -21,6 +22,30 @@ export interface LiveOptions<E> {
    * so a subscriber whose access is gone receives nothing more.
    */
   allowed?: (event: E) => boolean;
+  /**
+   * Declares that what the stream makes of an event depends on the event, the
+   * subscription's arguments and the viewer only (not on what this subscriber received
+   * before): subscribers of one event with the same operation may then share its execution
+   * (`infra/shared-execution.ts`). Leave it off for a stream whose values carry state of
+   * their own (deltas, a subscriber's position).
+   */
+  shared?: boolean;
+}
+
+const sharedStreams = new WeakSet<object>();
+const latestEvent = new WeakMap<object, object>();
+
+/** Whether the subscription of `ctx` opened a shared stream (`LiveOptions.shared`). */
+export function isSharedStream(ctx: unknown): boolean {
+  return typeof ctx === 'object' && ctx !== null && sharedStreams.has(ctx);
+}
+
+/**
+ * The source event the latest value of the stream of `ctx` was made from; undefined when
+ * it was not made from one (a stored page read by `inFreshScope`).
+ */
+export function sourceEventOf(ctx: unknown): object | undefined {
+  return typeof ctx === 'object' && ctx !== null ? latestEvent.get(ctx) : undefined;
 }
 
 /**
@@ -36,10 +61,12 @@ export function live<E, T>(
   step: Step<E, T>,
   options: LiveOptions<E> = {},
 ): AsyncIterableIterator<T> {
+  if (options.shared) sharedStreams.add(ctx);
   return mapEvents(source, (event) => {
     if (options.allowed && !options.allowed(event)) return END;
     if (options.wanted && !options.wanted(event)) return SKIP;
     renewScope(ctx);
+    if (options.shared && typeof event === 'object' && event !== null) latestEvent.set(ctx, event);
     return step(event);
   });
 }
@@ -50,6 +77,8 @@ export function live<E, T>(
  */
 export function inFreshScope<T>(ctx: Context, read: (ctx: Context) => Promise<T>): Promise<T> {
   renewScope(ctx);
+  // What is read here is this subscriber's own: values made next are not shared.
+  latestEvent.delete(ctx);
   return read(ctx);
 }
 

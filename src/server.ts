@@ -38,6 +38,11 @@ export interface MarqueeServer {
   /** A built feature's public services (benchmarks drive background work through them). */
   use: App['use'];
   /**
+   * Executions of shared subscription streams' events on this process so far, and results
+   * handed to another subscriber of the same group (`infra/shared-execution.ts`).
+   */
+  sharedExecutions(): { executed: number; reused: number };
+  /**
    * Graceful stop: new requests are answered 503 with `Retry-After` (and /readyz says 503)
    * for SHUTDOWN_GRACE_MS while requests under way finish; WebSockets close with 1001 at
    * once. Then the listener closes, the last requests finish, and tasks, Redis and the ORM
@@ -186,6 +191,7 @@ export async function startServer(
     pubsub: infra.pubsub,
     logger,
     use: app.use,
+    sharedExecutions: () => ws.server?.sharedExecutions() ?? { executed: 0, reused: 0 },
     close: () => close(),
   };
 }

@@ -19,6 +19,16 @@ import { refuseServerOnlyMessages } from './infra/ws-protocol.js';
 import type { Em } from './infra/db.js';
 import { limitConnections, upgradeAddress } from './infra/connection-limits.js';
 import { peerGoneCode } from './infra/socket-errors.js';
+import { ruledFields } from './infra/permissions.js';
+import {
+  groupKey,
+  readsPerViewer,
+  SharedExecutions,
+  sharedSubscribe,
+} from './infra/shared-execution.js';
+import { isSharedStream, sourceEventOf } from './live.js';
+import { sharedPayloads } from './infra/shared-payloads.js';
+import type { Context } from './context.js';
 
 /** Largest WebSocket message accepted (the same as an HTTP body). */
 export const MAX_WS_PAYLOAD_BYTES = 1024 * 1024;
@@ -85,9 +95,30 @@ export function serveGraphqlWs(
     }
     return toClientError(e.toJSON(), { production });
   };
+  // The text of each subscription's document, for its group key (`infra/shared-execution.ts`).
+  const queries = new WeakMap<object, string>();
+  const ruled = ruledFields(schema);
+  const executions = new SharedExecutions();
+  const subscribe = sharedSubscribe(executions, {
+    keyOf: (args) => {
+      const ctx = args.contextValue as Context;
+      const query = queries.get(args.document);
+      if (!isSharedStream(ctx) || query === undefined) return null;
+      return groupKey(
+        query,
+        args.operationName,
+        args.variableValues,
+        ctx,
+        readsPerViewer(schema, args.document, ruled),
+      );
+    },
+    eventOf: sourceEventOf,
+  });
   const server = useServer<Record<string, unknown> | undefined, WsExtra>(
     observe({
       schema,
+      subscribe,
+      jsonMessageReplacer: sharedPayloads(wsServer),
       connectionInitWaitTimeout: CONNECTION_INIT_TIMEOUT_MS,
       onConnect: async (ctx) => {
         // Refused by the connection limits: closing already, with its own code.
@@ -150,6 +181,7 @@ export function serveGraphqlWs(
         // Parsed and validated here, with the limits HTTP applies, instead of by graphql-ws.
         const checked = limits.check(schema, payload);
         if ('errors' in checked) return checked.errors;
+        queries.set(checked.document, payload.query);
         return {
           schema,
           document: checked.document,
@@ -170,6 +202,8 @@ export function serveGraphqlWs(
   const dispose = server.dispose.bind(server);
   return Object.assign(server, {
     connections,
+    /** How many shared streams' events were executed, and how many results were reused. */
+    sharedExecutions: () => ({ ...executions.counts }),
     async dispose() {
       clearInterval(sweep);
       await dispose();

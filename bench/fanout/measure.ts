@@ -34,6 +34,8 @@ export interface Measured {
   /** CPU while measuring, 100 = one core: the servers summed, and the subscriber process. */
   serverCpuPercent: number;
   clientCpuPercent: number;
+  /** The servers' CPU time over the measured messages, per delivery (load-independent-ish). */
+  serverCpuUsPerDelivery: number;
   otherFrames: number;
   sampleFrame: string;
 }
@@ -117,6 +119,8 @@ export async function measure(f: Fanout, plan: Plan): Promise<Measured> {
       liveAfterSeconds,
       serverCpuPercent,
       clientCpuPercent,
+      serverCpuUsPerDelivery:
+        ((serverCpuPercent / 100) * seconds * 1e6) / (plan.messages * f.sockets.length),
       otherFrames: report.otherFrames,
       sampleFrame: report.sampleFrame,
     };

@@ -117,7 +117,22 @@ export function protect(
     if (!check || !subscribe) continue;
     field.subscribe = (parent, args, ctx, info) => check(subscribe, parent, args, ctx, info);
   }
+  ruledOf.set(
+    protectedSchema,
+    new Set(
+      Object.entries(rules).flatMap(([type, fields]) =>
+        Object.keys(fields).map((f) => `${type}.${f}`),
+      ),
+    ),
+  );
   return protectedSchema;
+}
+
+const ruledOf = new WeakMap<GraphQLSchema, ReadonlySet<string>>();
+
+/** `Type.field` of every field of a schema made by `protect` that has a rule. */
+export function ruledFields(schema: GraphQLSchema): ReadonlySet<string> {
+  return ruledOf.get(schema) ?? new Set();
 }
 
 type Subscribe = NonNullable<GraphQLField<unknown, unknown>['subscribe']>;

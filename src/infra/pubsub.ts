@@ -16,6 +16,16 @@ export type Topic = keyof Topics & string;
 /** How many events one subscriber may have queued before it is dropped as too slow. */
 const MAX_QUEUED_PER_SUBSCRIBER = 1000;
 const CHANGED = 'subscribers';
+/** Subscribers handed one message before the event loop gets a turn (`dispatch`). */
+const DISPATCH_CHUNK = 100;
+
+/** A channel this process listens to: its subscribers, and messages still to hand out. */
+interface Channel {
+  subscribers: Set<(value: unknown) => void>;
+  backlog: string[];
+  delivering: boolean;
+  listening: Promise<() => void>;
+}
 
 /**
  * Told of every message through this process's pub/sub (the metrics endpoint counts them).
@@ -45,8 +55,7 @@ export class PubSub implements TypeGraphQLPubSub {
   private readonly local = new EventEmitter();
   private readonly counts = new Map<string, number>();
   private readonly subscribing = new Set<Promise<unknown>>();
-  private lastMessage?: string;
-  private lastValue: unknown;
+  private readonly channels = new Map<string, Channel>();
   private observer = UNOBSERVED;
 
   private constructor(
@@ -131,26 +140,19 @@ export class PubSub implements TypeGraphQLPubSub {
    * MAX_QUEUED_PER_SUBSCRIBER events behind gets an error instead of unbounded memory.
    */
   async listen<T extends Topic>(topic: T, id?: string): Promise<AsyncIterableIterator<Topics[T]>> {
-    const channel = channelOf(topic, id);
     const queue: Topics[T][] = [];
     const waiting: ((r: IteratorResult<Topics[T]>) => void)[] = [];
     let failure: Error | undefined;
     let done = false;
-    const subscribing = this.transport.listen(channel, (message) => {
+    const deliver = (value: unknown) => {
       if (done) return;
       this.observer.received(topic);
-      const value = this.parse(message) as Topics[T];
       const next = waiting.shift();
-      if (next) next({ value, done: false });
-      else if (queue.length < MAX_QUEUED_PER_SUBSCRIBER) queue.push(value);
+      if (next) next({ value: value as Topics[T], done: false });
+      else if (queue.length < MAX_QUEUED_PER_SUBSCRIBER) queue.push(value as Topics[T]);
       else failure = new Error('Subscriber too slow; events were dropped');
-    });
-    this.subscribing.add(subscribing);
-    void subscribing.then(
-      () => this.subscribing.delete(subscribing),
-      () => this.subscribing.delete(subscribing),
-    );
-    const stop = await subscribing;
+    };
+    const stop = await this.join(channelOf(topic, id), deliver);
     this.count(topic, id, +1);
     const finish = (): IteratorResult<Topics[T]> => {
       if (!done) {
@@ -184,6 +186,82 @@ export class PubSub implements TypeGraphQLPubSub {
       },
     };
     return iterator;
+  }
+
+  /**
+   * Adds `deliver` to the channel's subscribers on this process, listening on the transport
+   * once per channel; resolves once messages reach it, with the function that removes it.
+   */
+  private async join(channel: string, deliver: (value: unknown) => void): Promise<() => void> {
+    let entry = this.channels.get(channel);
+    if (!entry) {
+      const created: Channel = {
+        subscribers: new Set(),
+        backlog: [],
+        delivering: false,
+        listening: undefined as unknown as Promise<() => void>,
+      };
+      created.listening = this.transport.listen(channel, (message) =>
+        this.dispatch(created, message),
+      );
+      this.channels.set(channel, (entry = created));
+      const listening = created.listening;
+      this.subscribing.add(listening);
+      void listening.then(
+        () => this.subscribing.delete(listening),
+        () => {
+          this.subscribing.delete(listening);
+          if (this.channels.get(channel) === created) this.channels.delete(channel);
+        },
+      );
+    }
+    const joined = entry;
+    const stopListening = await joined.listening;
+    // Its last subscriber left while this one waited: listen again.
+    if (this.channels.get(channel) !== joined) return this.join(channel, deliver);
+    joined.subscribers.add(deliver);
+    return () => {
+      if (!joined.subscribers.delete(deliver) || joined.subscribers.size) return;
+      if (this.channels.get(channel) === joined) this.channels.delete(channel);
+      stopListening();
+    };
+  }
+
+  /**
+   * Hands a message to every subscriber of its channel, in order of arrival, parsed once
+   * (one frozen value for all: no subscriber can change another's copy). Past DISPATCH_CHUNK
+   * subscribers, the rest go after the event loop has had a turn, chunk by chunk, so that a
+   * large fan-out does not hold up requests; later messages of the channel wait their turn.
+   */
+  private dispatch(channel: Channel, message: string): void {
+    channel.backlog.push(message);
+    if (channel.delivering) return;
+    channel.delivering = true;
+    const run = () => {
+      for (;;) {
+        const next = channel.backlog.shift();
+        if (next === undefined) {
+          channel.delivering = false;
+          return;
+        }
+        const value = deepFreeze(JSON.parse(next));
+        const subscribers = [...channel.subscribers];
+        if (subscribers.length <= DISPATCH_CHUNK) {
+          for (const deliver of subscribers) deliver(value);
+          continue;
+        }
+        let at = 0;
+        const chunk = () => {
+          for (const end = Math.min(at + DISPATCH_CHUNK, subscribers.length); at < end; at++)
+            subscribers[at]!(value);
+          if (at < subscribers.length) setImmediate(chunk);
+          else setImmediate(run);
+        };
+        chunk();
+        return;
+      }
+    };
+    run();
   }
 
   /** type-graphql's `PubSub.subscribe`; prefer `listen`, which resolves once subscribed. */
@@ -223,19 +301,6 @@ export class PubSub implements TypeGraphQLPubSub {
       ]);
     }
     await this.transport.close();
-  }
-
-  /**
-   * Both transports hand one message to every listener of a channel in a row, as the same
-   * string: it is parsed once and the (frozen, so no subscriber can change another's copy)
-   * value shared, rather than parsed again for each of N subscribers.
-   */
-  private parse(message: string): unknown {
-    if (message !== this.lastMessage) {
-      this.lastMessage = message;
-      this.lastValue = deepFreeze(JSON.parse(message));
-    }
-    return this.lastValue;
   }
 
   private count(topic: Topic, id: string | undefined, delta: number): void {

@@ -1,6 +1,6 @@
 import type { Context, SignedIn } from '../../context.js';
 import { badInput, notFound } from '../../errors.js';
-import { inFreshScope, live, SKIP, subscribeThenAuthorize } from '../../live.js';
+import { inFreshScope, lazy, live, SKIP, subscribeThenAuthorize, type Lazy } from '../../live.js';
 import type { User } from '../accounts/index.js';
 import type { ChatLoaders } from './chat.loaders.js';
 import { blockFacts } from './block.lookup.js';
@@ -39,7 +39,7 @@ export class ChatLiveService extends ChatReader {
     actor: ChatLiveActor,
     conversationId: string,
     after: string | null,
-  ): Promise<AsyncIterableIterator<ChatEventValue>> {
+  ): Promise<AsyncIterableIterator<ChatEventValue | Lazy<ChatEventValue>>> {
     const viewer = actor.viewer;
     const sentSeq = after ? parseMessageCursor(after, 'after') : 0;
     const events = await this.deps.pubsub.listen(CHAT_EVENTS, conversationId.toLowerCase());
@@ -57,6 +57,7 @@ export class ChatLiveService extends ChatReader {
     const scoped = live(actor, events, (e) => e, {
       allowed: (e) => !(e.type === 'left' && e.userId === viewer.id),
       wanted: (e) => e.type !== 'left',
+      shared: true,
     });
     return sequenced({
       events: scoped,
@@ -83,7 +84,9 @@ export class ChatLiveService extends ChatReader {
   }
 
   /** New messages and read receipts of all the viewer's conversations. */
-  async inboxEvents(actor: ChatLiveActor): Promise<AsyncIterableIterator<ChatEventValue>> {
+  async inboxEvents(
+    actor: ChatLiveActor,
+  ): Promise<AsyncIterableIterator<ChatEventValue | Lazy<ChatEventValue>>> {
     const viewer = actor.viewer;
     const events = await this.deps.pubsub.listen(CHAT_INBOX, viewer.id);
     return live(actor, events, (e) => this.toValue(actor, viewer, e));
@@ -104,7 +107,7 @@ export class ChatLiveService extends ChatReader {
     actor: ChatLiveActor,
     viewer: User,
     e: Exclude<ChatEventPayload, { type: 'left' }>,
-  ): Promise<ChatEventValue | typeof SKIP> {
+  ): Promise<ChatEventValue | Lazy<ChatEventValue> | typeof SKIP> {
     if (
       (e.type === 'typing' || e.type === 'read') &&
       !(await this.reaches(actor, e.user.id, viewer.id))
@@ -115,11 +118,13 @@ export class ChatLiveService extends ChatReader {
       actor.loaders.chat.reactions.prime(id, counts);
     switch (e.type) {
       case 'posted':
-      case 'updated': {
-        const message = messageFromSnapshot(actor.em, e.message, viewer, prime);
-        const value = e.type === 'posted' ? new MessagePosted() : new MessageUpdated();
-        return Object.assign(value, { message });
-      }
+      case 'updated':
+        // Built when executed: subscribers whose group has the result never build it.
+        return lazy(() => {
+          const message = messageFromSnapshot(actor.em, e.message, viewer, prime);
+          const value = e.type === 'posted' ? new MessagePosted() : new MessageUpdated();
+          return Object.assign(value, { message });
+        });
       case 'typing':
         return Object.assign(new TypingChanged(), {
           conversationId: e.conversationId,

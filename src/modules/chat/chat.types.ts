@@ -1,5 +1,6 @@
 import { Field, Int, ObjectType } from 'type-graphql';
 import { PageInfo } from '../../infra/pagination.js';
+import { PerViewer } from '../../infra/shared-execution.js';
 import { Conversation } from './conversation.entity.js';
 import { Message } from './message.entity.js';
 
@@ -41,6 +42,7 @@ export class ReactionCount {
   emoji!: string;
   @Field(() => Int)
   count!: number;
+  @PerViewer()
   @Field(() => Boolean)
   viewerReacted!: boolean;
 }

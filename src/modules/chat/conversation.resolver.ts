@@ -13,6 +13,7 @@ import {
   Root,
 } from 'type-graphql';
 import { signedIn, type Context } from '../../context.js';
+import { PerViewer } from '../../infra/shared-execution.js';
 import type { ConversationService } from './conversation.service.js';
 import { User } from '../accounts/index.js';
 import { ConversationConnection, MessageConnection } from './chat.types.js';
@@ -97,6 +98,7 @@ export class ConversationResolver {
     return ctx.loaders.chat.lastMessage.load(conversation);
   }
 
+  @PerViewer()
   @FieldResolver(() => Int, { description: "Messages by others after the viewer's read position." })
   unreadCount(@Root() conversation: Conversation, @Ctx() ctx: Context) {
     return ctx.loaders.chat.unreadCount.load(conversation.id);

@@ -1,5 +1,6 @@
 import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../context.js';
+import { PerViewer } from '../../infra/shared-execution.js';
 import { User } from '../accounts/index.js';
 import { messageCursor } from './chat.validation.js';
 import { ConversationMember } from './conversation-member.entity.js';
@@ -19,6 +20,7 @@ export class ConversationMemberResolver {
     return member.lastReadSeq > 0 ? messageCursor(member.lastReadSeq) : null;
   }
 
+  @PerViewer()
   @FieldResolver(() => Boolean)
   online(@Root() member: ConversationMember, @Ctx() ctx: Context): Promise<boolean> {
     return ctx.loaders.chat.online.load(member.user.id);

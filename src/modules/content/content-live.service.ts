@@ -2,7 +2,7 @@ import type { Context } from '../../context.js';
 import { forbidden, notFound } from '../../errors.js';
 import { ContentReason } from './content.errors.js';
 import type { PubSub } from '../../infra/pubsub.js';
-import { END, live, SKIP, subscribeThenAuthorize } from '../../live.js';
+import { END, lazy, live, SKIP, subscribeThenAuthorize, type Lazy } from '../../live.js';
 import { canRead } from './content.policy.js';
 import type { ContentService } from './content.service.js';
 import { CONTENT_ACTIVITY, CONTENT_PUBLISHED } from './content.topics.js';
@@ -23,7 +23,10 @@ export class ContentLiveService {
    * FORBIDDEN (MEMBERS_ONLY) when the viewer may see the content but not read its body. Each
    * comment asks the body rule again (a membership may have ended): no access ends the stream.
    */
-  async commentAdded(ctx: Context, contentId: string): Promise<AsyncIterableIterator<Comment>> {
+  async commentAdded(
+    ctx: Context,
+    contentId: string,
+  ): Promise<AsyncIterableIterator<Comment | Lazy<Comment>>> {
     // Events go out on the stored, lower-case id, while ids are accepted in any case.
     const events = await this.pubsub.listen(CONTENT_ACTIVITY, contentId.toLowerCase());
     await subscribeThenAuthorize(events, async () => {
@@ -40,14 +43,16 @@ export class ContentLiveService {
       events,
       async (e) => {
         if (e.type !== 'comment') return SKIP;
-        const comment = commentFromEvent(ctx.em, e, ctx.viewer);
-        const content = ctx.em.getReference(Content, e.comment.contentId);
-        return (await ctx.loaders.content.bodyAccess.load(content)) ? comment : END;
+        const { authorId, visibility, tierIds } = e.content;
+        if (!(await this.content.mayReadBody(ctx, { authorId, visibility, tierIds }))) return END;
+        // Built when executed: subscribers whose group has the result never build it.
+        return lazy(() => commentFromEvent(ctx.em, e, ctx.viewer));
       },
       {
         allowed: (e) =>
           canRead(ctx.viewer, { status: e.contentStatus, authorId: e.contentAuthorId }),
         wanted: (e) => e.type === 'comment',
+        shared: true,
       },
     );
   }

@@ -11,6 +11,7 @@ import {
   Root,
 } from 'type-graphql';
 import { signedIn, type Context } from '../../context.js';
+import { PerViewer } from '../../infra/shared-execution.js';
 import { pageSize } from '../../infra/pagination.js';
 import { User } from '../accounts/index.js';
 import { Content, MediaAsset } from './content.entity.js';
@@ -115,6 +116,7 @@ export class ContentResolver {
     return this.contentService.unlike(signedIn(ctx), id);
   }
 
+  @PerViewer()
   @FieldResolver(() => String, {
     description: 'The whole body for viewers with access (`viewerHasAccess`), else the `preview`.',
   })
@@ -124,6 +126,7 @@ export class ContentResolver {
       : (content.preview ?? previewOf(content.body));
   }
 
+  @PerViewer()
   @FieldResolver(() => [MediaAsset], { description: 'Empty for viewers without access.' })
   async media(@Root() content: Content, @Ctx() ctx: Context): Promise<MediaAsset[]> {
     return (await ctx.loaders.content.bodyAccess.load(content)) ? content.media : [];
@@ -137,6 +140,7 @@ export class ContentResolver {
     return content.preview ?? previewOf(content.body);
   }
 
+  @PerViewer()
   @FieldResolver(() => Boolean, {
     description:
       'Whether the viewer may read the whole body and the media. The author, moderators and admins always may.',
@@ -150,11 +154,13 @@ export class ContentResolver {
     return content.author.loadOrFail();
   }
 
+  @PerViewer()
   @FieldResolver(() => Boolean, { description: 'False when nobody is signed in.' })
   viewerHasLiked(@Root() content: Content, @Ctx() ctx: Context): Promise<boolean> {
     return ctx.loaders.content.viewerHasLiked.load(content.id);
   }
 
+  @PerViewer()
   @FieldResolver(() => CommentConnection, {
     description: 'Oldest first; empty for viewers without access to the body.',
   })

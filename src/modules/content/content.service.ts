@@ -10,7 +10,7 @@ import { Comment } from './comment.entity.js';
 import { Like } from './like.entity.js';
 import type { CreateContentInput, UpdateContentInput } from './content.inputs.js';
 import { bodyFacts, ContentReader, view } from './content.reader.js';
-import { previewOf, Visibility } from './content.access.js';
+import { previewOf, Visibility, type BodyFacts } from './content.access.js';
 
 /** The most tiers one content may be gated by. */
 const MAX_GATING_TIERS = 20;
@@ -206,6 +206,17 @@ export class ContentService extends ContentReader {
       }
       return content;
     });
+  }
+
+  /**
+   * Whether the viewer may read a body with these facts now; the viewer's memberships are
+   * read (in `actor.em`) only for gated content that is not their own.
+   */
+  async mayReadBody(actor: Actor, facts: BodyFacts): Promise<boolean> {
+    const [readable] = await this.deps.access.decide(actor.viewer?.id ?? null, [facts], () =>
+      this.deps.access.get().grants(actor.em, actor.viewer, new Date()),
+    );
+    return readable!;
   }
 
   addComment(actor: SignedInActor, contentId: string, rawBody: string): Promise<Comment> {

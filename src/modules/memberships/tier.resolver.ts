@@ -1,5 +1,6 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { signedIn, type Context } from '../../context.js';
+import { PerViewer } from '../../infra/shared-execution.js';
 import { User } from '../accounts/index.js';
 import { Content } from '../content/index.js';
 import { Money, Tier } from './tier.entity.js';
@@ -47,6 +48,7 @@ export class TierResolver {
     return { amountMinor: tier.priceMinor, currency: tier.currency };
   }
 
+  @PerViewer()
   @FieldResolver(() => Int, {
     nullable: true,
     description:

@@ -1,5 +1,6 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { signedIn, type Context } from '../../context.js';
+import { PerViewer } from '../../infra/shared-execution.js';
 import { User } from '../accounts/index.js';
 import { ApiKey } from './api-key.entity.js';
 import type { ApiKeysService } from './api-keys.service.js';
@@ -97,6 +98,7 @@ export class OrganizationResolver {
     return org.profile.loadOrFail();
   }
 
+  @PerViewer()
   @FieldResolver(() => [OrganizationMember], {
     description: 'Members of the organisation see this; others get an empty list.',
   })
@@ -105,6 +107,7 @@ export class OrganizationResolver {
     return canSeeMembers(ctx.viewer, role) ? ctx.loaders.partners.members.load(org.id) : [];
   }
 
+  @PerViewer()
   @FieldResolver(() => OrganizationRole, {
     nullable: true,
     description: "The viewer's role, null when they are not a member.",
@@ -113,6 +116,7 @@ export class OrganizationResolver {
     return ctx.loaders.partners.viewerRole.load(org.id);
   }
 
+  @PerViewer()
   @FieldResolver(() => [ApiKey], {
     description:
       'Owners and admins only; others get an empty list. Newest first, revoked ones included.',
