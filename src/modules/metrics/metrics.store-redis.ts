@@ -45,30 +45,59 @@ export function redisLiveStore(redis: Redis, prefix: string): LiveStore {
 
   return {
     async record(r: LiveRecord) {
+      // One command per key and cell, however many events a batch holds: the members of
+      // each HyperLogLog in one PFADD, the scores of each content and slice summed first.
       const p = redis.pipeline();
       const s = second(r.now);
       if (r.events) p.incrby(k('eps', s), r.events).expire(k('eps', s), 60);
       if (r.messages) p.incrby(k('msg', s), r.messages).expire(k('msg', s), 120);
+      const hlls = new Map<string, { members: Set<string>; ttl: number }>();
+      const toHll = (key: string, member: string, ttl: number) => {
+        const hll = hlls.get(key);
+        if (hll) hll.members.add(member);
+        else hlls.set(key, { members: new Set([member]), ttl });
+      };
       for (const a of r.actors) {
         if (a.at < r.now - ACTIVE_USER_MS) continue;
-        const key = k('au', hllSlice(a.at));
-        p.pfadd(key, a.key).expire(key, expireAfter(ACTIVE_USER_MS + HLL_SLICE_MS));
+        toHll(k('au', hllSlice(a.at)), a.key, expireAfter(ACTIVE_USER_MS + HLL_SLICE_MS));
       }
       for (const v of r.viewers) {
         if (v.at < r.now - LIVE_VIEWER_MS) continue;
-        const key = k('lv', v.contentId, hllSlice(v.at));
-        p.pfadd(key, v.key).expire(key, expireAfter(LIVE_VIEWER_MS + HLL_SLICE_MS));
+        toHll(
+          k('lv', v.contentId, hllSlice(v.at)),
+          v.key,
+          expireAfter(LIVE_VIEWER_MS + HLL_SLICE_MS),
+        );
       }
+      for (const [key, { members, ttl }] of hlls) p.pfadd(key, ...members).expire(key, ttl);
+      // sorted set -> content -> [score, views]
+      const slices = new Map<string, { ttl: number; cells: Map<string, [number, number]> }>();
       for (const spec of WINDOWS) {
         for (const e of r.engagement) {
           if (!inWindow(spec, e.at, r.now)) continue;
           const start = sliceOf(spec, e.at);
-          const ttl = expireAfter(spec.ms + spec.sliceMs);
-          if (e.score) p.zincrby(k('tr', spec.window, start), e.score, e.contentId);
-          p.expire(k('tr', spec.window, start), ttl);
-          if (e.views) p.zincrby(k('tv', spec.window, start), e.views, e.contentId);
-          p.expire(k('tv', spec.window, start), ttl);
+          const id = `${spec.window}:${start}`;
+          let slice = slices.get(id);
+          if (!slice)
+            slices.set(
+              id,
+              (slice = { ttl: expireAfter(spec.ms + spec.sliceMs), cells: new Map() }),
+            );
+          const cell = slice.cells.get(e.contentId) ?? [0, 0];
+          cell[0] += e.score;
+          cell[1] += e.views;
+          slice.cells.set(e.contentId, cell);
         }
+      }
+      for (const [id, { ttl, cells }] of slices) {
+        const [window, start] = id.split(':');
+        const scores = k('tr', window!, start!);
+        const views = k('tv', window!, start!);
+        for (const [contentId, [score, counted]] of cells) {
+          if (score) p.zincrby(scores, score, contentId);
+          if (counted) p.zincrby(views, counted, contentId);
+        }
+        p.expire(scores, ttl).expire(views, ttl);
       }
       if (p.length) await check(await p.exec());
     },
