@@ -26,6 +26,8 @@ const CONTENTS = 200;
 const SUBSCRIBERS = Number(process.env.BENCH_SUBSCRIBERS ?? 1000);
 const LOAD_SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? 10);
 const ADMIN = 'bench-admin@marquee.test';
+/** `BENCH_METRICS_ONLY=ingest`: the ingestion figures alone (no subscriber run). */
+const ONLY_INGEST = process.env.BENCH_METRICS_ONLY === 'ingest';
 
 const SIGN_UP = `mutation($i: SignUpInput!) { signUp(input: $i) { token user { id } } }`;
 const CREATE = `mutation($i: CreateContentInput!) { createContent(input: $i) { id } }`;
@@ -55,6 +57,7 @@ async function ingestion(server: ServerProcess, tokens: string[], contentIds: st
   let accepted = 0;
   const end = performance.now() + INGEST_SECONDS * 1000;
   const t0 = performance.now();
+  const cpu0 = server.cpuSeconds();
   await Promise.all(
     tokens.map(async (token) => {
       while (performance.now() < end) {
@@ -73,6 +76,8 @@ async function ingestion(server: ServerProcess, tokens: string[], contentIds: st
   const seconds = (performance.now() - t0) / 1000;
   return {
     eventsPerSecond: accepted / seconds,
+    // Less at the mercy of a shared machine than the rate: what the server spent per event.
+    serverCpuMsPer1000: ((server.cpuSeconds() - cpu0) * 1e6) / accepted,
     p50: percentile(latencies, 50),
     p99: percentile(latencies, 99),
     calls: latencies.length,
@@ -218,6 +223,7 @@ async function run(backend: Backend) {
       contentIds.push(createContent.id);
     }
     const ingest = await ingestion(server, tokens, contentIds);
+    if (ONLY_INGEST) return { backend: backend.name, ingest, subs: null };
     const idleCpu = await load(server, tokens[0]!, contentIds[0]!, LOAD_SECONDS);
     // A fresh process for the subscribers, so that its memory is not the ingestion's garbage.
     await server.stop();
@@ -255,6 +261,12 @@ console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
 for (const make of backends) {
   const r = await run(await make());
   const { ingest: i, subs: s } = r;
+  if (!s) {
+    console.log(
+      `| ${r.backend} | ${i.eventsPerSecond.toFixed(0)} | ${i.p50.toFixed(1)} ms | ${i.p99.toFixed(1)} ms | – | – | – | – | (server CPU ${i.serverCpuMsPer1000.toFixed(0)} ms per 1 000 events, ${i.calls} calls)`,
+    );
+    continue;
+  }
   console.log(
     `| ${r.backend} | ${i.eventsPerSecond.toFixed(0)} | ${i.p50.toFixed(1)} ms | ${i.p99.toFixed(1)} ms | ${s.rssGrowthMiB.toFixed(1)} MiB (${s.kibPerSubscriber.toFixed(1)}) | ${s.updatesPerSubscriberPerSecond.toFixed(2)} | ${s.spreadP50.toFixed(1)} / ${s.spreadP99.toFixed(1)} ms | ${s.idleCpuPct.toFixed(0)}% → ${s.busyCpuPct.toFixed(0)}% |`,
   );

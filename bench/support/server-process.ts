@@ -23,9 +23,14 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
+/**
+ * Starts `dist/src/main.js` on a free port with `env`. `BENCH_SERVER_NODE_ARGS` (space
+ * separated, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) go to the server's node.
+ */
 export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
   const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, [resolve('dist/src/main.js')], {
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, resolve('dist/src/main.js')], {
     env: {
       ...process.env,
       HOST: '127.0.0.1',

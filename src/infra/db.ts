@@ -3,7 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DefaultLogger, MikroORM, type LoggerOptions, type Options } from '@mikro-orm/core';
 import { BetterSqliteDriver } from '@mikro-orm/better-sqlite';
-import { PostgreSqlDriver } from '@mikro-orm/postgresql';
+import { PostgreSqlDriver, PostgreSqlPlatform } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
 import type { SqlEntityManager } from '@mikro-orm/knex';
 import type { Config } from '../config.js';
@@ -32,6 +32,11 @@ export interface DbOptions {
    */
   onQuery?: (sql: string, tookMs?: number) => void;
   entities: NonNullable<Options['entities']>;
+}
+
+/** Whether `em` talks to PostgreSQL (for the few statements whose SQL differs). */
+export function isPostgres(em: Em): boolean {
+  return em.getPlatform() instanceof PostgreSqlPlatform;
 }
 
 export function dbKind(config: Pick<Config, 'databaseUrl'>): DbKind {

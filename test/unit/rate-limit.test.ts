@@ -26,4 +26,23 @@ describe('rate limiter keys', () => {
     assert.equal((await limiter.hit('t', 'y', 3, 60)).allowed, true, 'another subject');
     assert.equal((await limiter.hit('u', 'x', 3, 60)).allowed, true, 'another scope');
   });
+
+  it('should count many subjects at once and say how many points each window holds', async () => {
+    const limiter = memoryRateLimiter();
+    const first = await limiter.hitMany(
+      [
+        { scope: 't', subject: 'x', points: 2 },
+        { scope: 't', subject: 'y', points: 1 },
+        { scope: 'u', subject: 'x', points: 4 },
+      ],
+      60,
+    );
+    assert.deepEqual(
+      first.map((r) => r.consumed),
+      [2, 1, 4],
+    );
+    const again = await limiter.hitMany([{ scope: 't', subject: 'x', points: 3 }], 60);
+    assert.equal(again[0]!.consumed, 5);
+    assert.ok(again[0]!.retryAfter >= 1 && again[0]!.retryAfter <= 60);
+  });
 });

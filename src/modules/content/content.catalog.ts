@@ -1,6 +1,6 @@
 import type { FilterQuery } from '@mikro-orm/core';
-import type { Em } from '../../infra/db.js';
-import { Content, ContentStatus } from './content.entity.js';
+import { isPostgres, type Em } from '../../infra/db.js';
+import { Content, ContentStatus, type MediaAsset } from './content.entity.js';
 import { openBody } from './content.access.js';
 
 /** Adds to a content's all-time figures (metrics: tracked views, shares, watch time). */
@@ -38,16 +38,20 @@ export class ContentCatalog {
     return new Map(found.filter((c) => c.status === ContentStatus.PUBLISHED).map((c) => [c.id, c]));
   }
 
-  /** The ids among `ids` (any case) of published contents. */
+  /** The ids among `ids` (any case) of published contents (plain rows: no entities to build). */
   async publishedIds(em: Em, ids: readonly string[]): Promise<Set<string>> {
     const wanted = [...new Set(ids.map((id) => id.toLowerCase()))];
     if (!wanted.length) return new Set();
-    const found = await em.find(
-      Content,
-      { id: { $in: wanted }, status: ContentStatus.PUBLISHED },
-      { fields: ['id'] },
-    );
-    return new Set(found.map((c) => c.id));
+    // By id only, status checked here (see `published`).
+    const rows = await em
+      .getConnection()
+      .execute<{ id: string; status: string }[]>(
+        `select id, status from contents where id in (${marks(wanted)})`,
+        wanted,
+        'all',
+        em.getTransactionContext(),
+      );
+    return new Set(rows.filter((r) => r.status === ContentStatus.PUBLISHED).map((r) => r.id));
   }
 
   /** The author of each published content among `ids`, from plain rows. */
@@ -91,12 +95,23 @@ export class ContentCatalog {
     return em.findOne(Content, { id }, { refresh: true });
   }
 
-  /** The length in seconds of each content's first timed medium, or null, among `ids`. */
+  /** The length in seconds of each content's first timed medium, or null, among `ids` (plain rows). */
   async durations(em: Em, ids: string[]): Promise<Map<string, number | null>> {
     if (!ids.length) return new Map();
-    const contents = await em.find(Content, { id: { $in: ids } }, { fields: ['id', 'media'] });
+    const rows = await em
+      .getConnection()
+      .execute<{ id: string; media: unknown }[]>(
+        `select id, media from contents where id in (${marks(ids)})`,
+        ids,
+        'all',
+        em.getTransactionContext(),
+      );
     return new Map(
-      contents.map((c) => [c.id, c.media.find((m) => m.durationSeconds)?.durationSeconds ?? null]),
+      rows.map((r) => {
+        // jsonb arrives parsed from PostgreSQL, as text from SQLite.
+        const media = (typeof r.media === 'string' ? JSON.parse(r.media) : r.media) as MediaAsset[];
+        return [r.id, media.find((m) => m.durationSeconds)?.durationSeconds ?? null];
+      }),
     );
   }
 
@@ -139,19 +154,29 @@ export class ContentCatalog {
   }
 
   /**
-   * Adds tracked totals to contents, in id order (no deadlock between concurrent batches),
-   * inside the caller's transaction.
+   * Adds tracked totals to contents inside the caller's transaction, in one statement (a
+   * CASE per column: the same SQL on SQLite and PostgreSQL). On PostgreSQL the rows are
+   * locked first in id order, so concurrent batches of several processes never deadlock.
    */
   async addTotals(em: Em, totals: Map<string, ContentTotals>): Promise<void> {
-    for (const id of [...totals.keys()].sort()) {
-      const t = totals.get(id)!;
-      await em.getConnection().execute(
-        `update contents set view_count = view_count + ?, share_count = share_count + ?,
-           watch_seconds = watch_seconds + ? where id = ?`,
-        [t.views, t.shares, t.watchSeconds, id],
-        'run',
-        em.getTransactionContext(),
-      );
-    }
+    if (!totals.size) return;
+    const ids = [...totals.keys()].sort();
+    const run = (sql: string, params: unknown[]) =>
+      em.getConnection().execute(sql, params, 'run', em.getTransactionContext());
+    if (isPostgres(em))
+      await run(`select id from contents where id in (${marks(ids)}) order by id for update`, ids);
+    const column = (name: string, of: (t: ContentTotals) => number) => ({
+      sql: `${name} = ${name} + case id ${ids.map(() => 'when ? then ?').join(' ')} else 0 end`,
+      params: ids.flatMap((id) => [id, of(totals.get(id)!)]),
+    });
+    const set = [
+      column('view_count', (t) => t.views),
+      column('share_count', (t) => t.shares),
+      column('watch_seconds', (t) => t.watchSeconds),
+    ];
+    await run(
+      `update contents set ${set.map((c) => c.sql).join(', ')} where id in (${marks(ids)})`,
+      [...set.flatMap((c) => c.params), ...ids],
+    );
   }
 }

@@ -49,6 +49,7 @@ export const metrics = defineFeature<MetricsPublic>({
       store,
       logger,
       new TrackLimits(limiter, config.trackRates),
+      fork,
       activity,
     );
     activity.add(ingest);

@@ -35,27 +35,50 @@ export class TrackLimits {
   }
 
   /**
-   * Null when this VIEW or SHARE of `contentId` may count; otherwise why not (the event is
-   * then rejected: stored nowhere, counted nowhere). Other types are not limited here.
+   * Per event, null when this VIEW or SHARE of its content may count; otherwise why not
+   * (the event is then rejected: stored nowhere, counted nowhere). Other types are not
+   * limited here. Events are `[clientAddress, type, contentId]`, from any number of calls:
+   * one round trip counts them all, and of one address's events of one content the first
+   * ones in order take what is left of the limit, as one call per event would.
    */
   async perContent(
-    clientAddress: string,
-    type: EventType,
-    contentId: string,
-  ): Promise<AppError | null> {
-    if (type !== EventType.VIEW && type !== EventType.SHARE) return null;
+    events: readonly { clientAddress: string; type: EventType; contentId: string }[],
+  ): Promise<(AppError | null)[]> {
     const { perContentPerAddress: limit, perContentWindowSeconds: window } = this.rates;
-    const d = await this.limiter.hit(
-      `track:${type.toLowerCase()}`,
-      `${clientAddress}|${contentId}`,
-      limit,
+    const out: (AppError | null)[] = events.map(() => null);
+    // scope|subject -> the indexes of its events, in order
+    const groups = new Map<
+      string,
+      { scope: string; subject: string; type: EventType; at: number[] }
+    >();
+    for (const [i, e] of events.entries()) {
+      if (e.type !== EventType.VIEW && e.type !== EventType.SHARE) continue;
+      const scope = `track:${e.type.toLowerCase()}`;
+      const subject = `${e.clientAddress}|${e.contentId}`;
+      const key = `${scope}|${subject}`;
+      const group = groups.get(key);
+      if (group) group.at.push(i);
+      else groups.set(key, { scope, subject, type: e.type, at: [i] });
+    }
+    if (!groups.size) return out;
+    const list = [...groups.values()];
+    const counts = await this.limiter.hitMany(
+      list.map((g) => ({ scope: g.scope, subject: g.subject, points: g.at.length })),
       window,
     );
-    if (d.allowed) return null;
+    for (const [n, g] of list.entries()) {
+      const { consumed, retryAfter } = counts[n]!;
+      const fit = Math.max(0, limit - (consumed - g.at.length));
+      for (const i of g.at.slice(fit)) out[i] = this.perContentError(g.type, retryAfter);
+    }
+    return out;
+  }
+
+  private perContentError(type: EventType, retryAfter: number): AppError {
     return new AppError(
       ErrorCode.RateLimited,
-      `Too many ${type} events of this content from this address; retry in ${d.retryAfter} s`,
-      { retryAfter: d.retryAfter },
+      `Too many ${type} events of this content from this address; retry in ${retryAfter} s`,
+      { retryAfter },
       MetricsReason.PER_CONTENT_LIMIT,
     );
   }

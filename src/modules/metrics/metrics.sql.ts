@@ -23,24 +23,47 @@ export interface EventRow {
   receivedAt: number;
 }
 
-/** Stores the events whose key is new; returns the ids of those it stored. */
+/** Rows per statement: bounds the SQL text (SQLite's limit is 1 MB). */
+const CHUNK = 1000;
+
+function chunks<T>(rows: T[]): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < rows.length; i += CHUNK) out.push(rows.slice(i, i + CHUNK));
+  return out;
+}
+
+/** The key of an event row: event ids are unique per viewer. */
+export const eventKey = (r: { viewerKey: string; eventId: string }) =>
+  `${r.viewerKey}|${r.eventId}`;
+
+/**
+ * Stores the events whose key is new; returns the keys (`eventKey`) of those it stored.
+ * Rows go in key order, so concurrent batches of several processes never deadlock.
+ */
 export async function insertEvents(em: Em, rows: EventRow[]): Promise<Set<string>> {
-  if (!rows.length) return new Set();
-  const stored = await run(
-    em,
-    `insert into metric_events (viewer_key, event_id, type, content_id, value, occurred_at, received_at)
-     values ${placeholders(rows.length, 7)} on conflict do nothing returning event_id`,
-    rows.flatMap((r) => [
-      r.viewerKey,
-      r.eventId,
-      r.type,
-      r.contentId,
-      r.value,
-      r.occurredAt,
-      r.receivedAt,
-    ]),
+  const stored = new Set<string>();
+  const sorted = [...rows].sort((a, b) =>
+    a.viewerKey < b.viewerKey ? -1 : a.viewerKey > b.viewerKey ? 1 : a.eventId < b.eventId ? -1 : 1,
   );
-  return new Set(stored.map((r) => String(r.event_id)));
+  for (const chunk of chunks(sorted)) {
+    const returned = await run(
+      em,
+      `insert into metric_events (viewer_key, event_id, type, content_id, value, occurred_at, received_at)
+       values ${placeholders(chunk.length, 7)} on conflict do nothing returning viewer_key, event_id`,
+      chunk.flatMap((r) => [
+        r.viewerKey,
+        r.eventId,
+        r.type,
+        r.contentId,
+        r.value,
+        r.occurredAt,
+        r.receivedAt,
+      ]),
+    );
+    for (const r of returned)
+      stored.add(eventKey({ viewerKey: String(r.viewer_key), eventId: String(r.event_id) }));
+  }
+  return stored;
 }
 
 /**
@@ -54,16 +77,23 @@ export async function countViews(
   views: { viewerKey: string; contentId: string; at: number }[],
   gapMs: number,
 ): Promise<Set<string>> {
-  if (!views.length) return new Set();
-  const counted = await run(
-    em,
-    `insert into metric_view_marks (viewer_key, content_id, counted_at) values ${placeholders(views.length, 3)}
-     on conflict (viewer_key, content_id) do update set counted_at = excluded.counted_at
-     where metric_view_marks.counted_at <= excluded.counted_at - ${Number(gapMs)}
-     returning viewer_key, content_id`,
-    views.flatMap((v) => [v.viewerKey, v.contentId, v.at]),
-  );
-  return new Set(counted.map((r) => `${String(r.viewer_key)}|${String(r.content_id)}`));
+  const out = new Set<string>();
+  const pair = (v: { viewerKey: string; contentId: string }) => `${v.viewerKey}|${v.contentId}`;
+  // In key order, as insertEvents.
+  const sorted = [...views].sort((a, b) => (pair(a) < pair(b) ? -1 : 1));
+  for (const chunk of chunks(sorted)) {
+    const counted = await run(
+      em,
+      `insert into metric_view_marks (viewer_key, content_id, counted_at) values ${placeholders(chunk.length, 3)}
+       on conflict (viewer_key, content_id) do update set counted_at = excluded.counted_at
+       where metric_view_marks.counted_at <= excluded.counted_at - ${Number(gapMs)}
+       returning viewer_key, content_id`,
+      chunk.flatMap((v) => [v.viewerKey, v.contentId, v.at]),
+    );
+    for (const r of counted)
+      out.add(pair({ viewerKey: String(r.viewer_key), contentId: String(r.content_id) }));
+  }
+  return out;
 }
 
 export interface RollupRow {
@@ -75,17 +105,19 @@ export interface RollupRow {
 
 /** Adds to per-minute rollups (rows in key order, so concurrent batches never deadlock). */
 export async function addRollups(em: Em, rows: RollupRow[]): Promise<void> {
-  if (!rows.length) return;
   const sorted = [...rows].sort(
     (a, b) =>
-      a.scope.localeCompare(b.scope) || a.metric.localeCompare(b.metric) || a.minute - b.minute,
+      (a.scope < b.scope ? -1 : a.scope > b.scope ? 1 : 0) ||
+      (a.metric < b.metric ? -1 : a.metric > b.metric ? 1 : 0) ||
+      a.minute - b.minute,
   );
-  await run(
-    em,
-    `insert into metric_rollups (scope, metric, minute, value) values ${placeholders(sorted.length, 4)}
-     on conflict (scope, metric, minute) do update set value = metric_rollups.value + excluded.value`,
-    sorted.flatMap((r) => [r.scope, r.metric, r.minute, r.value]),
-  );
+  for (const chunk of chunks(sorted))
+    await run(
+      em,
+      `insert into metric_rollups (scope, metric, minute, value) values ${placeholders(chunk.length, 4)}
+       on conflict (scope, metric, minute) do update set value = metric_rollups.value + excluded.value`,
+      chunk.flatMap((r) => [r.scope, r.metric, r.minute, r.value]),
+    );
 }
 
 /** Sums of a metric per bucket of `minutesPerBucket`, over [fromMinute, toMinute). */

@@ -19,6 +19,40 @@ const HLL_SLICE_MS = 5_000;
 /** A process that stops reporting its connections is forgotten after this long. */
 const CONNECTIONS_TTL_MS = 15_000;
 
+/** One key's update in a record: INCRBY, PFADD (members), ZINCRBY (member -> increment). */
+interface KeyOp {
+  kind: 'i' | 'p' | 'z';
+  ttl: number;
+  amount: number;
+  members: Map<string, number>;
+}
+
+/**
+ * `record`'s updates: for each key, ARGV holds its operation, its expiry (seconds), the
+ * number of arguments that follow and those arguments; each key's expiry is set anew.
+ * A `z` entry with no arguments still sets the expiry (of a slice that may not exist yet).
+ */
+const RECORD_LUA = `
+local a = 1
+for _, key in ipairs(KEYS) do
+  local op, ttl, n = ARGV[a], ARGV[a + 1], tonumber(ARGV[a + 2])
+  a = a + 3
+  if op == 'i' then
+    redis.call('incrby', key, ARGV[a])
+  elseif op == 'p' then
+    for j = a, a + n - 1, 500 do
+      redis.call('pfadd', key, unpack(ARGV, j, math.min(j + 499, a + n - 1)))
+    end
+  else
+    for j = a, a + n - 1, 2 do
+      redis.call('zincrby', key, ARGV[j], ARGV[j + 1])
+    end
+  end
+  redis.call('expire', key, ttl)
+  a = a + n
+end
+return 0`;
+
 const hllSlice = (ms: number) => Math.floor(ms / HLL_SLICE_MS) * HLL_SLICE_MS;
 
 /** HLL slice starts covering the `span` ending at `now`. */
@@ -35,6 +69,11 @@ function hllSlices(now: number, span: number): number[] {
  */
 export function redisLiveStore(redis: Redis, prefix: string): LiveStore {
   const k = (...parts: (string | number)[]) => `${prefix}metrics:${parts.join(':')}`;
+  // EVALSHA, falling back to EVAL once per connection (ioredis's defined commands).
+  redis.defineCommand('marqueeLiveRecord', { lua: RECORD_LUA });
+  const script = (
+    redis as unknown as Record<string, (...args: (string | number)[]) => Promise<unknown>>
+  ).marqueeLiveRecord!;
   const expireAfter = (ms: number) => Math.ceil(ms / 1000) + 5;
 
   async function sumCounters(name: string, now: number, n: number): Promise<number> {
@@ -45,32 +84,52 @@ export function redisLiveStore(redis: Redis, prefix: string): LiveStore {
 
   return {
     async record(r: LiveRecord) {
-      const p = redis.pipeline();
+      // One script call per record, however many events it holds: per key one operation
+      // (the members of a HyperLogLog together, the scores of a content in a slice summed
+      // first) and its expiry.
+      const ops = new Map<string, KeyOp>();
+      const op = (key: string, kind: KeyOp['kind'], ttl: number) => {
+        let o = ops.get(key);
+        if (!o) ops.set(key, (o = { kind, ttl, amount: 0, members: new Map() }));
+        return o;
+      };
       const s = second(r.now);
-      if (r.events) p.incrby(k('eps', s), r.events).expire(k('eps', s), 60);
-      if (r.messages) p.incrby(k('msg', s), r.messages).expire(k('msg', s), 120);
+      if (r.events) op(k('eps', s), 'i', 60).amount += r.events;
+      if (r.messages) op(k('msg', s), 'i', 120).amount += r.messages;
       for (const a of r.actors) {
         if (a.at < r.now - ACTIVE_USER_MS) continue;
-        const key = k('au', hllSlice(a.at));
-        p.pfadd(key, a.key).expire(key, expireAfter(ACTIVE_USER_MS + HLL_SLICE_MS));
+        const ttl = expireAfter(ACTIVE_USER_MS + HLL_SLICE_MS);
+        op(k('au', hllSlice(a.at)), 'p', ttl).members.set(a.key, 0);
       }
       for (const v of r.viewers) {
         if (v.at < r.now - LIVE_VIEWER_MS) continue;
-        const key = k('lv', v.contentId, hllSlice(v.at));
-        p.pfadd(key, v.key).expire(key, expireAfter(LIVE_VIEWER_MS + HLL_SLICE_MS));
+        const ttl = expireAfter(LIVE_VIEWER_MS + HLL_SLICE_MS);
+        op(k('lv', v.contentId, hllSlice(v.at)), 'p', ttl).members.set(v.key, 0);
       }
       for (const spec of WINDOWS) {
+        const ttl = expireAfter(spec.ms + spec.sliceMs);
         for (const e of r.engagement) {
           if (!inWindow(spec, e.at, r.now)) continue;
           const start = sliceOf(spec, e.at);
-          const ttl = expireAfter(spec.ms + spec.sliceMs);
-          if (e.score) p.zincrby(k('tr', spec.window, start), e.score, e.contentId);
-          p.expire(k('tr', spec.window, start), ttl);
-          if (e.views) p.zincrby(k('tv', spec.window, start), e.views, e.contentId);
-          p.expire(k('tv', spec.window, start), ttl);
+          const scores = op(k('tr', spec.window, start), 'z', ttl).members;
+          const views = op(k('tv', spec.window, start), 'z', ttl).members;
+          if (e.score) scores.set(e.contentId, (scores.get(e.contentId) ?? 0) + e.score);
+          if (e.views) views.set(e.contentId, (views.get(e.contentId) ?? 0) + e.views);
         }
       }
-      if (p.length) await check(await p.exec());
+      if (!ops.size) return;
+      const keys: string[] = [];
+      const args: (string | number)[] = [];
+      for (const [key, o] of ops) {
+        keys.push(key);
+        if (o.kind === 'i') args.push('i', o.ttl, 1, o.amount);
+        else if (o.kind === 'p') args.push('p', o.ttl, o.members.size, ...o.members.keys());
+        else {
+          args.push('z', o.ttl, 2 * o.members.size);
+          for (const [member, by] of o.members) args.push(by, member);
+        }
+      }
+      await script.call(redis, keys.length, ...keys, ...args);
     },
 
     async liveViewers(contentIds, now) {
