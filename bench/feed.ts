@@ -87,10 +87,10 @@ const marqueeEnv = {
   ...storage.env,
 };
 const profileDir = env.FEED_PROFILE;
-const marquee = await startServerProcess({
-  ...marqueeEnv,
-  ...(profileDir ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir}` } : {}),
-});
+// A first server migrates the database and signs the viewer up; the measured one starts
+// after the seeding, so that its start-up (which indexes published content for
+// recommendations) has read it all before it serves, not while it is measured.
+let marquee = await startServerProcess(marqueeEnv);
 let postgraphile: { pid: number; url: string; stop(): Promise<void> } | null = null;
 try {
   const { signUp } = await gql<{ signUp: { token: string; user: { id: string } } }>(
@@ -106,6 +106,11 @@ try {
     },
   );
   await seed(storage.env.DATABASE_URL!, signUp.user.id, { authors: AUTHORS, contents: CONTENTS });
+  await marquee.stop();
+  marquee = await startServerProcess(
+    marqueeEnv,
+    profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+  );
   const auth = { authorization: `Bearer ${signUp.token}` };
 
   const port = await freePort();

@@ -23,9 +23,13 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
-export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
+/** `execArgv`: Node options of the server process (e.g. `--cpu-prof`, not allowed in NODE_OPTIONS). */
+export async function startServerProcess(
+  env: Record<string, string>,
+  execArgv: string[] = [],
+): Promise<ServerProcess> {
   const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, [resolve('dist/src/main.js')], {
+  const child: ChildProcess = spawn(process.execPath, [...execArgv, resolve('dist/src/main.js')], {
     env: {
       ...process.env,
       HOST: '127.0.0.1',

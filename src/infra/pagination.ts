@@ -19,7 +19,8 @@ export class PageInfo {
 export interface Page<T> {
   edges: { cursor: string; node: T }[];
   pageInfo: PageInfo;
-  totalCount: number;
+  /** A promise where counting is deferred until a client asks for it. */
+  totalCount: number | Promise<number>;
 }
 
 /** `first` must be 1..MAX_PAGE_SIZE (0 is allowed: a page that only counts). */

@@ -13,7 +13,9 @@ import {
 import { signedIn, type Context } from '../../context.js';
 import { pageSize } from '../../infra/pagination.js';
 import { User } from '../accounts/index.js';
+import { Reference } from '@mikro-orm/core';
 import { Content, MediaAsset } from './content.entity.js';
+import type { ContentRow } from './content.reader.js';
 import { previewOf } from './content.access.js';
 import type { ContentService } from './content.service.js';
 import {
@@ -26,7 +28,7 @@ import {
 import { CommentConnection, ContentConnection } from './content.types.js';
 
 /** Comments of a gated content, for a viewer without access: none shown, the count stays. */
-const emptyPage = (content: Content) => ({
+const emptyPage = (content: Content | ContentRow) => ({
   edges: [],
   totalCount: content.commentCount,
   pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null },
@@ -118,14 +120,14 @@ export class ContentResolver {
   @FieldResolver(() => String, {
     description: 'The whole body for viewers with access (`viewerHasAccess`), else the `preview`.',
   })
-  async body(@Root() content: Content, @Ctx() ctx: Context): Promise<string> {
+  async body(@Root() content: Content | ContentRow, @Ctx() ctx: Context): Promise<string> {
     return (await ctx.loaders.content.bodyAccess.load(content))
       ? content.body
       : (content.preview ?? previewOf(content.body));
   }
 
   @FieldResolver(() => [MediaAsset], { description: 'Empty for viewers without access.' })
-  async media(@Root() content: Content, @Ctx() ctx: Context): Promise<MediaAsset[]> {
+  async media(@Root() content: Content | ContentRow, @Ctx() ctx: Context): Promise<MediaAsset[]> {
     return (await ctx.loaders.content.bodyAccess.load(content)) ? content.media : [];
   }
 
@@ -133,7 +135,7 @@ export class ContentResolver {
     description:
       'The part anyone who may see the content may read: the first 280 characters of the body, cut at a word.',
   })
-  preview(@Root() content: Content): string {
+  preview(@Root() content: Content | ContentRow): string {
     return content.preview ?? previewOf(content.body);
   }
 
@@ -141,17 +143,20 @@ export class ContentResolver {
     description:
       'Whether the viewer may read the whole body and the media. The author, moderators and admins always may.',
   })
-  viewerHasAccess(@Root() content: Content, @Ctx() ctx: Context): Promise<boolean> {
+  viewerHasAccess(@Root() content: Content | ContentRow, @Ctx() ctx: Context): Promise<boolean> {
     return ctx.loaders.content.bodyAccess.load(content);
   }
 
   @FieldResolver(() => User)
-  author(@Root() content: Content): Promise<User> {
-    return content.author.loadOrFail();
+  author(@Root() content: Content | ContentRow, @Ctx() ctx: Context): Promise<User> {
+    // An entity's reference may hold its author already (a write's); a list's rows never do.
+    return Reference.isReference<User>(content.author)
+      ? content.author.loadOrFail()
+      : ctx.loaders.content.author.load(content.author.id);
   }
 
   @FieldResolver(() => Boolean, { description: 'False when nobody is signed in.' })
-  viewerHasLiked(@Root() content: Content, @Ctx() ctx: Context): Promise<boolean> {
+  viewerHasLiked(@Root() content: Content | ContentRow, @Ctx() ctx: Context): Promise<boolean> {
     return ctx.loaders.content.viewerHasLiked.load(content.id);
   }
 
@@ -159,7 +164,7 @@ export class ContentResolver {
     description: 'Oldest first; empty for viewers without access to the body.',
   })
   async comments(
-    @Root() content: Content,
+    @Root() content: Content | ContentRow,
     @Arg('first', () => Int, { nullable: true, defaultValue: 20 }) first: number | null,
     @Arg('after', () => String, { nullable: true }) after: string | null,
     @Ctx() ctx: Context,
