@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import type { Em } from '../../infra/db.js';
 import type { Page } from '../../infra/pagination.js';
-import { findUsers, type User } from '../accounts/index.js';
+import { findUserRows, type User } from '../accounts/index.js';
 import type { Comment } from './comment.entity.js';
 import type { Content } from './content.entity.js';
 import { bodyFacts, firstCommentPages, type ContentRow } from './content.reader.js';
@@ -27,19 +27,22 @@ export function createContentLoaders(em: Em, viewer: User | null, access: Conten
 
     /** The authors of a list's contents (plain rows, `ContentRow`): one query for a whole list. */
     author: new DataLoader<string, User>(async (ids) => {
-      const byId = new Map((await findUsers(em, ids)).map((u) => [u.id, u]));
+      const byId = new Map((await findUserRows(em, ids)).map((u) => [u.id, u]));
       return ids.map((id) => byId.get(id) ?? new Error(`no user ${id}, author of a content`));
     }),
 
     /** Whether the viewer likes each content: one query for a whole list. */
     viewerHasLiked: new DataLoader<string, boolean>(async (ids) => {
       if (!viewer) return ids.map(() => false);
-      const likes = await em.find(
-        Like,
-        { user: viewer.id, content: { $in: [...ids] } },
-        { fields: ['content'] },
-      );
-      const liked = new Set(likes.map((l) => l.content.id));
+      // Rows, not entities: only the ids are read.
+      const likes = await em
+        .getDriver()
+        .find<Like>(
+          Like.name,
+          { user: viewer.id, content: { $in: [...ids] } },
+          { fields: ['content'] as never[], ctx: em.getTransactionContext() },
+        );
+      const liked = new Set(likes.map((l) => l.content as unknown as string));
       return ids.map((id) => liked.has(id));
     }),
 
