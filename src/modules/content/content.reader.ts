@@ -80,6 +80,7 @@ export class ContentReader {
     order: ContentOrder,
     first: number,
     after: string | null | undefined,
+    columns?: readonly (keyof Content)[],
   ): Promise<Page<ContentRow>> {
     const where: FilterQuery<Content>[] = [visibleTo(actor.viewer)];
     if (filter?.authorId)
@@ -93,16 +94,22 @@ export class ContentReader {
         where.push(actor.viewer ? { author: actor.viewer.id } : { id: null });
       }
     }
-    return this.page(actor, { $and: where }, `contents:${order}`, order, first, after);
+    return this.page(actor, { $and: where }, `contents:${order}`, order, first, after, columns);
   }
 
   /** A user's content, newest first: published only, or everything for themself and staff. */
-  userContents(actor: Actor, user: User, first: number, after: string | null | undefined) {
+  userContents(
+    actor: Actor,
+    user: User,
+    first: number,
+    after: string | null | undefined,
+    columns?: readonly (keyof Content)[],
+  ) {
     const own = actor.viewer?.id === user.id || isStaff(actor.viewer);
     const where: FilterQuery<Content> = own
       ? { author: user.id }
       : { author: user.id, status: ContentStatus.PUBLISHED };
-    return this.page(actor, where, `user:${user.id}`, ContentOrder.NEWEST, first, after);
+    return this.page(actor, where, `user:${user.id}`, ContentOrder.NEWEST, first, after, columns);
   }
 
   async comments(
@@ -179,8 +186,9 @@ export class ContentReader {
   /**
    * A keyset page of contents as plain rows (`ContentRow`): the driver's mapped result, not
    * entities, since a list's items are only read. Hydrating them (identity map, references,
-   * change-set snapshots) was a third of a feed request's CPU. The count runs only when a
-   * client asks `totalCount`.
+   * change-set snapshots) was a third of a feed request's CPU. `columns` (the selection's,
+   * see content.selection.ts) bounds what is read; the count runs only when a client asks
+   * `totalCount`.
    */
   protected async page(
     actor: Actor,
@@ -189,6 +197,7 @@ export class ContentReader {
     order: ContentOrder,
     first: number,
     after: string | null | undefined,
+    columns?: readonly (keyof Content)[],
   ): Promise<Page<ContentRow>> {
     const size = pageSize(first);
     const em = actor.em;
@@ -201,6 +210,7 @@ export class ContentReader {
     const rows = size
       ? await em.getDriver().find<Content>(Content.name, where as ObjectQuery<Content>, {
           ...options,
+          ...(columns ? { fields: columns as never[] } : {}),
           ctx: em.getTransactionContext(),
         })
       : [];

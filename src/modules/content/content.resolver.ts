@@ -4,6 +4,7 @@ import {
   Ctx,
   FieldResolver,
   ID,
+  Info,
   Int,
   Mutation,
   Query,
@@ -14,6 +15,8 @@ import { signedIn, type Context } from '../../context.js';
 import { pageSize } from '../../infra/pagination.js';
 import { User } from '../accounts/index.js';
 import { Reference } from '@mikro-orm/core';
+import type { GraphQLResolveInfo } from 'graphql';
+import { nodeColumns } from './content.selection.js';
 import { Content, MediaAsset } from './content.entity.js';
 import type { ContentRow } from './content.reader.js';
 import { previewOf } from './content.access.js';
@@ -47,13 +50,18 @@ export class ContentResolver {
   }
 
   @Query(() => ContentConnection)
-  contents(@Args(() => ContentsArgs) a: ContentsArgs, @Ctx() ctx: Context) {
+  contents(
+    @Args(() => ContentsArgs) a: ContentsArgs,
+    @Ctx() ctx: Context,
+    @Info() info: GraphQLResolveInfo,
+  ) {
     return this.contentService.list(
       ctx,
       a.filter,
       a.orderBy ?? ContentOrder.NEWEST,
       a.first ?? 20,
       a.after,
+      nodeColumns(info),
     );
   }
 
@@ -191,7 +199,8 @@ export class UserContentsResolver {
     @Arg('first', () => Int, { nullable: true, defaultValue: 20 }) first: number | null,
     @Arg('after', () => String, { nullable: true }) after: string | null,
     @Ctx() ctx: Context,
+    @Info() info: GraphQLResolveInfo,
   ) {
-    return this.contentService.userContents(ctx, user, first ?? 20, after);
+    return this.contentService.userContents(ctx, user, first ?? 20, after, nodeColumns(info));
   }
 }
