@@ -7,7 +7,13 @@ import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { postgresRedisBackend } from './support/backends.js';
-import { freePort, gql, percentile, startServerProcess } from './support/server-process.js';
+import {
+  freePort,
+  gql,
+  percentile,
+  startServerProcess,
+  type ServerProcess,
+} from './support/server-process.js';
 import { closedLoop, type LoadResult } from './feed/load.js';
 import { seed } from './feed/seed.js';
 import { marqueeStatements } from './feed/sql-count.js';
@@ -90,9 +96,10 @@ const profileDir = env.FEED_PROFILE;
 // A first server migrates the database and signs the viewer up; the measured one starts
 // after the seeding, so that its start-up (which indexes published content for
 // recommendations) has read it all before it serves, not while it is measured.
-let marquee = await startServerProcess(marqueeEnv);
+let marquee: ServerProcess | null = null;
 let postgraphile: { pid: number; url: string; stop(): Promise<void> } | null = null;
 try {
+  marquee = await startServerProcess(marqueeEnv);
   const { signUp } = await gql<{ signUp: { token: string; user: { id: string } } }>(
     marquee.url,
     `mutation($input: SignUpInput!) { signUp(input: $input) { token user { id } } }`,
@@ -224,6 +231,6 @@ try {
   }
 } finally {
   await postgraphile?.stop();
-  await marquee.stop();
+  await marquee?.stop();
   await storage.drop();
 }
