@@ -24,12 +24,19 @@ export interface ServerProcess {
 }
 
 /**
- * Starts `dist/src/main.js` on a free port with `env`. `BENCH_SERVER_NODE_ARGS` (space
- * separated, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) go to the server's node.
+ * Starts `dist/src/main.js` on a free port with `env`. `execArgv`, and
+ * `BENCH_SERVER_NODE_ARGS` (space separated), go to the server's node (e.g. `--cpu-prof
+ * --cpu-prof-dir=/tmp/prof`, not allowed in NODE_OPTIONS).
  */
-export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
+export async function startServerProcess(
+  env: Record<string, string>,
+  execArgv: string[] = [],
+): Promise<ServerProcess> {
   const port = await freePort();
-  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const nodeArgs = [
+    ...execArgv,
+    ...(process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean),
+  ];
   const child: ChildProcess = spawn(process.execPath, [...nodeArgs, resolve('dist/src/main.js')], {
     env: {
       ...process.env,

@@ -19,7 +19,8 @@ export class PageInfo {
 export interface Page<T> {
   edges: { cursor: string; node: T }[];
   pageInfo: PageInfo;
-  totalCount: number;
+  /** A promise where counting is deferred until a client asks for it. */
+  totalCount: number | Promise<number>;
 }
 
 /** `first` must be 1..MAX_PAGE_SIZE (0 is allowed: a page that only counts). */
@@ -82,6 +83,21 @@ export function keysetPosition(scope: string, after: string, shape: readonly Slo
   return encoded;
 }
 
+/**
+ * An edge whose cursor is encoded when read: a client asking only the nodes of a long
+ * list (the common case) does not pay two encodings per item.
+ */
+class Edge<T> {
+  #cursor: string | undefined;
+  constructor(
+    readonly node: T,
+    private readonly encode: (node: T) => string,
+  ) {}
+  get cursor(): string {
+    return (this.#cursor ??= this.encode(this.node));
+  }
+}
+
 /** A page from items and a function giving each item's keyset position. */
 export function toPage<T>(
   items: T[],
@@ -89,15 +105,20 @@ export function toPage<T>(
   scope: string,
   page: { hasNextPage: boolean; hasPreviousPage: boolean; totalCount: number },
 ): Page<T> {
-  const edges = items.map((node) => ({ cursor: encodeCursor(scope, positionOf(node)), node }));
+  const encode = (node: T) => encodeCursor(scope, positionOf(node));
+  const edges = items.map((node) => new Edge(node, encode));
   return {
     edges,
     totalCount: page.totalCount,
     pageInfo: {
       hasNextPage: page.hasNextPage,
       hasPreviousPage: page.hasPreviousPage,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges.at(-1)?.cursor ?? null,
+      get startCursor() {
+        return edges[0]?.cursor ?? null;
+      },
+      get endCursor() {
+        return edges.at(-1)?.cursor ?? null;
+      },
     },
   };
 }

@@ -7,7 +7,7 @@ import { User } from './user.entity.js';
 
 export { User, Role } from './user.entity.js';
 export { AccountsService, type Actor, type SignedInActor } from './accounts.service.js';
-export { findRoles, findUser, findUsers, getUser, isId } from './user.lookup.js';
+export { findRoles, findUser, findUserRows, findUsers, getUser, isId } from './user.lookup.js';
 export { TokenService } from './token.service.js';
 export { HANDLE } from './accounts.validation.js';
 export { isAdmin } from './accounts.rules.js';

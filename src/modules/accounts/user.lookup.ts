@@ -27,6 +27,21 @@ export function findUsers(em: Em, ids: readonly string[]): Promise<User[]> {
   return em.find(User, { id: { $in: [...ids] } });
 }
 
+/**
+ * The users among `ids` that exist, in one statement, as plain rows (every public property,
+ * not the password hash): for showing, never for writing. Cheaper than entities for lists.
+ */
+export async function findUserRows(em: Em, ids: readonly string[]): Promise<User[]> {
+  if (!ids.length) return [];
+  return (await em
+    .getDriver()
+    .find<User>(
+      User.name,
+      { id: { $in: [...ids] } },
+      { ctx: em.getTransactionContext() },
+    )) as User[];
+}
+
 /** The roles of the users among `ids` that exist, one statement per 500 ids (rechecking live access). */
 export async function findRoles(
   em: Em,

@@ -1,10 +1,10 @@
 import DataLoader from 'dataloader';
 import type { Em } from '../../infra/db.js';
 import type { Page } from '../../infra/pagination.js';
-import type { User } from '../accounts/index.js';
+import { findUserRows, type User } from '../accounts/index.js';
 import type { Comment } from './comment.entity.js';
 import type { Content } from './content.entity.js';
-import { bodyFacts, firstCommentPages } from './content.reader.js';
+import { bodyFacts, firstCommentPages, type ContentRow } from './content.reader.js';
 import { Like } from './like.entity.js';
 import type { AccessGrants, ContentAccess } from './content.access.js';
 
@@ -20,25 +20,38 @@ export function createContentLoaders(em: Em, viewer: User | null, access: Conten
      * Whether the viewer may read each content's whole body and media: the memberships
      * rule, with one read of the viewer's grants for a whole list.
      */
-    bodyAccess: new DataLoader<Content, boolean, string>(
+    bodyAccess: new DataLoader<Content | ContentRow, boolean, string>(
       (contents) => access.decide(viewer?.id ?? null, contents.map(bodyFacts), loadGrants),
       { cacheKeyFn: (c) => c.id },
     ),
 
+    /** The authors of a list's contents (plain rows, `ContentRow`): one query for a whole list. */
+    author: new DataLoader<string, User>(async (ids) => {
+      const byId = new Map((await findUserRows(em, ids)).map((u) => [u.id, u]));
+      return ids.map((id) => byId.get(id) ?? new Error(`no user ${id}, author of a content`));
+    }),
+
     /** Whether the viewer likes each content: one query for a whole list. */
     viewerHasLiked: new DataLoader<string, boolean>(async (ids) => {
       if (!viewer) return ids.map(() => false);
-      const likes = await em.find(
-        Like,
-        { user: viewer.id, content: { $in: [...ids] } },
-        { fields: ['content'] },
-      );
-      const liked = new Set(likes.map((l) => l.content.id));
+      // Rows, not entities: only the ids are read.
+      const likes = await em
+        .getDriver()
+        .find<Like>(
+          Like.name,
+          { user: viewer.id, content: { $in: [...ids] } },
+          { fields: ['content'] as never[], ctx: em.getTransactionContext() },
+        );
+      const liked = new Set(likes.map((l) => l.content as unknown as string));
       return ids.map((id) => liked.has(id));
     }),
 
     /** The first page of comments of each content: one query per page size for a whole list. */
-    firstComments: new DataLoader<{ content: Content; size: number }, Page<Comment>, string>(
+    firstComments: new DataLoader<
+      { content: Content | ContentRow; size: number },
+      Page<Comment>,
+      string
+    >(
       async (keys) => {
         const pages = new Map<string, Page<Comment>>();
         for (const size of new Set(keys.map((k) => k.size))) {

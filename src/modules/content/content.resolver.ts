@@ -4,6 +4,7 @@ import {
   Ctx,
   FieldResolver,
   ID,
+  Info,
   Int,
   Mutation,
   Query,
@@ -14,7 +15,11 @@ import { signedIn, type Context } from '../../context.js';
 import { PerViewer } from '../../infra/shared-execution.js';
 import { pageSize } from '../../infra/pagination.js';
 import { User } from '../accounts/index.js';
+import { Reference } from '@mikro-orm/core';
+import type { GraphQLResolveInfo } from 'graphql';
+import { nodeColumns } from './content.selection.js';
 import { Content, MediaAsset } from './content.entity.js';
+import type { ContentRow } from './content.reader.js';
 import { previewOf } from './content.access.js';
 import type { ContentService } from './content.service.js';
 import {
@@ -27,7 +32,7 @@ import {
 import { CommentConnection, ContentConnection } from './content.types.js';
 
 /** Comments of a gated content, for a viewer without access: none shown, the count stays. */
-const emptyPage = (content: Content) => ({
+const emptyPage = (content: Content | ContentRow) => ({
   edges: [],
   totalCount: content.commentCount,
   pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null },
@@ -46,13 +51,18 @@ export class ContentResolver {
   }
 
   @Query(() => ContentConnection)
-  contents(@Args(() => ContentsArgs) a: ContentsArgs, @Ctx() ctx: Context) {
+  contents(
+    @Args(() => ContentsArgs) a: ContentsArgs,
+    @Ctx() ctx: Context,
+    @Info() info: GraphQLResolveInfo,
+  ) {
     return this.contentService.list(
       ctx,
       a.filter,
       a.orderBy ?? ContentOrder.NEWEST,
       a.first ?? 20,
       a.after,
+      nodeColumns(info),
     );
   }
 
@@ -120,7 +130,7 @@ export class ContentResolver {
   @FieldResolver(() => String, {
     description: 'The whole body for viewers with access (`viewerHasAccess`), else the `preview`.',
   })
-  async body(@Root() content: Content, @Ctx() ctx: Context): Promise<string> {
+  async body(@Root() content: Content | ContentRow, @Ctx() ctx: Context): Promise<string> {
     return (await ctx.loaders.content.bodyAccess.load(content))
       ? content.body
       : (content.preview ?? previewOf(content.body));
@@ -128,7 +138,7 @@ export class ContentResolver {
 
   @PerViewer()
   @FieldResolver(() => [MediaAsset], { description: 'Empty for viewers without access.' })
-  async media(@Root() content: Content, @Ctx() ctx: Context): Promise<MediaAsset[]> {
+  async media(@Root() content: Content | ContentRow, @Ctx() ctx: Context): Promise<MediaAsset[]> {
     return (await ctx.loaders.content.bodyAccess.load(content)) ? content.media : [];
   }
 
@@ -136,7 +146,7 @@ export class ContentResolver {
     description:
       'The part anyone who may see the content may read: the first 280 characters of the body, cut at a word.',
   })
-  preview(@Root() content: Content): string {
+  preview(@Root() content: Content | ContentRow): string {
     return content.preview ?? previewOf(content.body);
   }
 
@@ -145,18 +155,21 @@ export class ContentResolver {
     description:
       'Whether the viewer may read the whole body and the media. The author, moderators and admins always may.',
   })
-  viewerHasAccess(@Root() content: Content, @Ctx() ctx: Context): Promise<boolean> {
+  viewerHasAccess(@Root() content: Content | ContentRow, @Ctx() ctx: Context): Promise<boolean> {
     return ctx.loaders.content.bodyAccess.load(content);
   }
 
   @FieldResolver(() => User)
-  author(@Root() content: Content): Promise<User> {
-    return content.author.loadOrFail();
+  author(@Root() content: Content | ContentRow, @Ctx() ctx: Context): Promise<User> {
+    // An entity's reference may hold its author already (a write's); a list's rows never do.
+    return Reference.isReference<User>(content.author)
+      ? content.author.loadOrFail()
+      : ctx.loaders.content.author.load(content.author.id);
   }
 
   @PerViewer()
   @FieldResolver(() => Boolean, { description: 'False when nobody is signed in.' })
-  viewerHasLiked(@Root() content: Content, @Ctx() ctx: Context): Promise<boolean> {
+  viewerHasLiked(@Root() content: Content | ContentRow, @Ctx() ctx: Context): Promise<boolean> {
     return ctx.loaders.content.viewerHasLiked.load(content.id);
   }
 
@@ -165,7 +178,7 @@ export class ContentResolver {
     description: 'Oldest first; empty for viewers without access to the body.',
   })
   async comments(
-    @Root() content: Content,
+    @Root() content: Content | ContentRow,
     @Arg('first', () => Int, { nullable: true, defaultValue: 20 }) first: number | null,
     @Arg('after', () => String, { nullable: true }) after: string | null,
     @Ctx() ctx: Context,
@@ -192,7 +205,8 @@ export class UserContentsResolver {
     @Arg('first', () => Int, { nullable: true, defaultValue: 20 }) first: number | null,
     @Arg('after', () => String, { nullable: true }) after: string | null,
     @Ctx() ctx: Context,
+    @Info() info: GraphQLResolveInfo,
   ) {
-    return this.contentService.userContents(ctx, user, first ?? 20, after);
+    return this.contentService.userContents(ctx, user, first ?? 20, after, nodeColumns(info));
   }
 }
