@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FromCeiling } from './protocol.js';
+import { benchNodeArgs } from '../support/server-process.js';
 
 /** The child processes of the fan-out benchmark, and what /proc says about them. */
 
@@ -45,16 +46,13 @@ export interface MarqueeProcess extends Child {
   wsUrl: string;
 }
 
-/** BENCH_NODE_ARGS: options for the server's `node` (e.g. `--cpu-prof --cpu-prof-dir=…`). */
-const nodeArgs = () => (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-
 /**
  * `node dist/src/main.js` with exactly `env` (plus PATH): nothing leaks in from the shell
  * that runs the benchmark. Resolves once the server prints its URL.
  */
 export async function startMarquee(env: Record<string, string>): Promise<MarqueeProcess> {
   const child = track(
-    spawn(process.execPath, [...nodeArgs(), MAIN], {
+    spawn(process.execPath, [...benchNodeArgs(), MAIN], {
       env: { PATH: process.env.PATH ?? '', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     }),

@@ -23,6 +23,10 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
+/** `BENCH_SERVER_NODE_ARGS` (space separated): options for every benchmarked server's node. */
+export const benchNodeArgs = () =>
+  (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+
 /**
  * Starts `dist/src/main.js` on a free port with `env`. `execArgv`, and
  * `BENCH_SERVER_NODE_ARGS` (space separated), go to the server's node (e.g. `--cpu-prof
@@ -33,10 +37,7 @@ export async function startServerProcess(
   execArgv: string[] = [],
 ): Promise<ServerProcess> {
   const port = await freePort();
-  const nodeArgs = [
-    ...execArgv,
-    ...(process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean),
-  ];
+  const nodeArgs = [...execArgv, ...benchNodeArgs()];
   const child: ChildProcess = spawn(process.execPath, [...nodeArgs, resolve('dist/src/main.js')], {
     env: {
       ...process.env,

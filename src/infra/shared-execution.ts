@@ -1,9 +1,6 @@
 import {
   createSourceEventStream,
   execute,
-  getNamedType,
-  GraphQLError,
-  isObjectType,
   TypeInfo,
   visit,
   visitWithTypeInfo,
@@ -67,9 +64,6 @@ export function readsPerViewer(
         }
         if (field.extensions?.[PER_VIEWER] === true) perViewer = true;
         if (!roots.has(parent.name) && ruled.has(`${parent.name}.${field.name}`)) perViewer = true;
-        // An abstract or object type marked as a whole.
-        const named = getNamedType(field.type);
-        if (isObjectType(named) && named.extensions?.[PER_VIEWER] === true) perViewer = true;
       },
     }),
   );
@@ -170,7 +164,7 @@ export function sharedSubscribe(executions: SharedExecutions, hooks: ShareHooks)
       },
       async throw(err?: unknown) {
         await source.return?.();
-        throw err instanceof Error ? err : new GraphQLError(String(err));
+        throw err;
       },
       [Symbol.asyncIterator]() {
         return iterator;

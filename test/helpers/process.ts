@@ -47,6 +47,26 @@ export function launch(env: Record<string, string>) {
 }
 
 /**
+ * Servers launched for one suite: `launch` as above, remembered; `killAll()` (in `after`)
+ * SIGKILLs every one still running, so a failed test leaves no process behind.
+ */
+export function launches() {
+  const children: ReturnType<typeof launch>[] = [];
+  return {
+    launch(env: Record<string, string>) {
+      const p = launch(env);
+      children.push(p);
+      return p;
+    },
+    killAll() {
+      for (const p of children) {
+        if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
+      }
+    },
+  };
+}
+
+/**
  * A POST whose headers the server has taken (it answered `100 Continue`, so the request is
  * under way) while its body is held back until `send()`: a request deterministically in
  * flight.

@@ -3,7 +3,7 @@ import { after, describe, it } from 'node:test';
 import { WebSocket } from 'ws';
 import { deferred } from '../helpers/errors.js';
 import { post } from '../helpers/http.js';
-import { heldRequest, launch } from '../helpers/process.js';
+import { heldRequest, launches } from '../helpers/process.js';
 import { targets, type Storage } from '../helpers/targets.js';
 import { freePort } from '../helpers/ws.js';
 
@@ -42,10 +42,10 @@ function refusedUpgrade(wsUrl: string) {
 
 for (const target of targets()) {
   describe(`drill: SIGTERM under a write burst (${target.name})`, () => {
-    const children: ReturnType<typeof launch>[] = [];
+    const servers = launches();
     let storage: Storage | undefined;
     const start = async (env: Record<string, string>) => {
-      const p = launch({
+      return servers.launch({
         HOST: '127.0.0.1',
         PORT: String(await freePort()),
         LOG_LEVEL: 'warn',
@@ -53,13 +53,9 @@ for (const target of targets()) {
         ...storage!.env,
         ...env,
       });
-      children.push(p);
-      return p;
     };
     after(async () => {
-      for (const p of children) {
-        if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
-      }
+      servers.killAll();
       await storage?.drop();
     });
 

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { heldRequest, launch } from '../helpers/process.js';
+import { heldRequest, launches } from '../helpers/process.js';
 import { connect, freePort, Stream } from '../helpers/ws.js';
 
 const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
@@ -12,21 +12,15 @@ const guard = { timeout: 60_000 };
 
 describe('process lifecycle (sqlite)', () => {
   const dirs: string[] = [];
-  const children: ReturnType<typeof launch>[] = [];
+  const servers = launches();
   const dataDir = () => {
     const dir = mkdtempSync(join(tmpdir(), 'marquee-lifecycle-'));
     dirs.push(dir);
     return dir;
   };
-  const start = (env: Record<string, string>) => {
-    const p = launch(env);
-    children.push(p);
-    return p;
-  };
+  const start = (env: Record<string, string>) => servers.launch(env);
   after(() => {
-    for (const p of children) {
-      if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
-    }
+    servers.killAll();
     for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
   });
 

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, describe, it } from 'node:test';
-import { post } from '../helpers/http.js';
-import { launch } from '../helpers/process.js';
+import { launches } from '../helpers/process.js';
+import { sdkClient } from '../helpers/sdk.js';
 import { targets, type Storage } from '../helpers/targets.js';
 import { freePort } from '../helpers/ws.js';
 
@@ -14,22 +14,17 @@ import { freePort } from '../helpers/ws.js';
 const guard = { timeout: 120_000 };
 const CLIENTS = 6;
 const PER_CALL = 50;
-const TRACK = `mutation($events: [TrackEventInput!]!) {
-  trackEvents(events: $events) { accepted duplicates rejected { index message } }
-}`;
-
 interface Track {
   accepted: number;
   duplicates: number;
-  rejected: unknown[];
 }
 
 for (const target of targets()) {
   describe(`drill: SIGKILL right after trackEvents answers (${target.name})`, () => {
-    const children: ReturnType<typeof launch>[] = [];
+    const servers = launches();
     let storage: Storage | undefined;
     const start = async () => {
-      const p = launch({
+      return servers.launch({
         HOST: '127.0.0.1',
         PORT: String(await freePort()),
         LOG_LEVEL: 'warn',
@@ -37,13 +32,9 @@ for (const target of targets()) {
         TRACK_RATE_PER_ADDRESS: '100000',
         ...storage!.env,
       });
-      children.push(p);
-      return p;
     };
     after(async () => {
-      for (const p of children) {
-        if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
-      }
+      servers.killAll();
       await storage?.drop();
     });
 
@@ -54,48 +45,31 @@ for (const target of targets()) {
         storage = await target.provision('metrics-kill');
         const first = await start();
         const url = await first.url;
-        const signUp = async (handle: string) => {
-          const r = await post(url, {
-            query: 'mutation($input: SignUpInput!) { signUp(input: $input) { token } }',
-            variables: {
-              input: {
-                email: `${handle}@example.com`,
-                password: 'correct horse battery',
-                handle,
-                displayName: handle,
-              },
+        const signUp = async (handle: string, at = url) => {
+          const { signUp } = await sdkClient({ url: at }).SignUp({
+            input: {
+              email: `${handle}@example.com`,
+              password: 'correct horse battery',
+              handle,
+              displayName: handle,
             },
           });
-          return {
-            authorization: `Bearer ${(r.body.data as { signUp: { token: string } }).signUp.token}`,
-          };
+          return signUp.token;
         };
-        const author = await signUp('author');
-        const created = await post(
-          url,
-          {
-            query: 'mutation($i: CreateContentInput!) { createContent(input: $i) { id } }',
-            variables: { i: { kind: 'ARTICLE', title: 'Killed', body: 'body' } },
-          },
-          author,
-        );
-        const contentId = (created.body.data as { createContent: { id: string } }).createContent.id;
-        await post(
-          url,
-          {
-            query: 'mutation($id: ID!) { publishContent(id: $id) { id } }',
-            variables: { id: contentId },
-          },
-          author,
-        );
-        const viewers = await Promise.all(
+        const author = sdkClient({ url, token: await signUp('author') });
+        const { createContent } = await author.CreateContent({
+          input: { kind: 'ARTICLE', title: 'Killed', body: 'body' },
+        });
+        const contentId = createContent.id;
+        await author.PublishContent({ id: contentId });
+        const tokens = await Promise.all(
           Array.from({ length: CLIENTS }, (_, i) => signUp(`viewer${i}`)),
         );
-        const calls = viewers.map((auth) => ({
-          auth,
+        const calls = tokens.map((token) => ({
+          token,
           events: Array.from({ length: PER_CALL }, () => ({
             id: randomUUID(),
-            type: 'SHARE',
+            type: 'SHARE' as const,
             contentId,
           })),
         }));
@@ -104,17 +78,18 @@ for (const target of targets()) {
         const answered = new Map<number, Track>();
         await new Promise<void>((resolve) => {
           for (const [i, call] of calls.entries()) {
-            post(url, { query: TRACK, variables: { events: call.events } }, call.auth).then(
-              (r) => {
-                const track = (r.body.data as { trackEvents?: Track } | undefined)?.trackEvents;
-                if (track && !first.child.killed) {
-                  answered.set(i, track);
-                  first.child.kill('SIGKILL');
-                }
-                resolve();
-              },
-              () => resolve(),
-            );
+            sdkClient({ url, token: call.token })
+              .TrackEvents({ events: call.events })
+              .then(
+                ({ trackEvents }) => {
+                  if (!first.child.killed) {
+                    answered.set(i, trackEvents);
+                    first.child.kill('SIGKILL');
+                  }
+                  resolve();
+                },
+                () => resolve(),
+              );
           }
         });
         assert.deepEqual(await first.exited, { code: null, signal: 'SIGKILL' });
@@ -123,40 +98,24 @@ for (const target of targets()) {
 
         const second = await start();
         const again = await second.url;
+        const track = (i: number) =>
+          sdkClient({ url: again, token: calls[i]!.token }).TrackEvents({
+            events: calls[i]!.events,
+          });
         // The answered calls, sent again: every event is already counted.
         for (const [i] of answered) {
-          const r = await post(
-            again,
-            { query: TRACK, variables: { events: calls[i]!.events } },
-            calls[i]!.auth,
-          );
-          assert.deepEqual(r.body.data?.trackEvents, {
-            accepted: 0,
-            duplicates: PER_CALL,
-            rejected: [],
-          });
+          const { trackEvents } = await track(i);
+          assert.deepEqual(trackEvents, { accepted: 0, duplicates: PER_CALL, rejected: [] });
         }
         // The others may or may not have been written before the kill: sent again, each event
         // counts exactly once in all.
-        for (const [i, call] of calls.entries()) {
+        for (const i of calls.keys()) {
           if (answered.has(i)) continue;
-          const r = await post(
-            again,
-            { query: TRACK, variables: { events: call.events } },
-            call.auth,
-          );
-          const track = r.body.data?.trackEvents as Track;
-          assert.equal(track.accepted + track.duplicates, PER_CALL);
+          const { trackEvents } = await track(i);
+          assert.equal(trackEvents.accepted + trackEvents.duplicates, PER_CALL);
         }
-        const read = await post(
-          again,
-          {
-            query: 'query($id: ID!) { content(id: $id) { shareCount } }',
-            variables: { id: contentId },
-          },
-          author,
-        );
-        assert.deepEqual(read.body.data?.content, { shareCount: CLIENTS * PER_CALL });
+        const { content } = await sdkClient({ url: again }).Content({ id: contentId });
+        assert.equal(content?.shareCount, CLIENTS * PER_CALL);
         second.child.kill('SIGTERM');
         await second.exited;
       },

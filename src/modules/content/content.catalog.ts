@@ -16,7 +16,19 @@ export type IndexedContent = Pick<
   'id' | 'title' | 'body' | 'tags' | 'author' | 'listedAt'
 >;
 
-const marks = (values: unknown[]) => values.map(() => '?').join(', ');
+const marks = (values: readonly unknown[]) => values.map(() => '?').join(', ');
+
+/** `columns` of the contents among `ids`, as plain rows (no entities to build), in `em`'s transaction. */
+function rowsOf<R>(em: Em, columns: string, ids: readonly string[]): Promise<R[]> {
+  return em
+    .getConnection()
+    .execute<R[]>(
+      `select ${columns} from contents where id in (${marks(ids)})`,
+      [...ids],
+      'all',
+      em.getTransactionContext(),
+    );
+}
 
 /**
  * What other features may read of content (and the one thing they may add to it: tracked
@@ -43,26 +55,18 @@ export class ContentCatalog {
     const wanted = [...new Set(ids.map((id) => id.toLowerCase()))];
     if (!wanted.length) return new Set();
     // By id only, status checked here (see `published`).
-    const rows = await em
-      .getConnection()
-      .execute<{ id: string; status: string }[]>(
-        `select id, status from contents where id in (${marks(wanted)})`,
-        wanted,
-        'all',
-        em.getTransactionContext(),
-      );
+    const rows = await rowsOf<{ id: string; status: string }>(em, 'id, status', wanted);
     return new Set(rows.filter((r) => r.status === ContentStatus.PUBLISHED).map((r) => r.id));
   }
 
   /** The author of each published content among `ids`, from plain rows. */
   async publishedAuthors(em: Em, ids: string[]): Promise<Map<string, string>> {
     if (!ids.length) return new Map();
-    const rows = await em
-      .getConnection()
-      .execute<{ id: string; author_id: string; status: string }[]>(
-        `select id, author_id, status from contents where id in (${marks(ids)})`,
-        ids,
-      );
+    const rows = await rowsOf<{ id: string; author_id: string; status: string }>(
+      em,
+      'id, author_id, status',
+      ids,
+    );
     return new Map(
       rows.filter((r) => r.status === ContentStatus.PUBLISHED).map((r) => [r.id, r.author_id]),
     );
@@ -71,12 +75,7 @@ export class ContentCatalog {
   /** The author of each content among `ids`, whatever its status (candidates, screened later). */
   async authors(em: Em, ids: string[]): Promise<{ id: string; authorId: string }[]> {
     if (!ids.length) return [];
-    const rows = await em
-      .getConnection()
-      .execute<{ id: string; author_id: string }[]>(
-        `select id, author_id from contents where id in (${marks(ids)})`,
-        ids,
-      );
+    const rows = await rowsOf<{ id: string; author_id: string }>(em, 'id, author_id', ids);
     return rows.map((r) => ({ id: r.id, authorId: r.author_id }));
   }
 
@@ -98,14 +97,7 @@ export class ContentCatalog {
   /** The length in seconds of each content's first timed medium, or null, among `ids` (plain rows). */
   async durations(em: Em, ids: string[]): Promise<Map<string, number | null>> {
     if (!ids.length) return new Map();
-    const rows = await em
-      .getConnection()
-      .execute<{ id: string; media: unknown }[]>(
-        `select id, media from contents where id in (${marks(ids)})`,
-        ids,
-        'all',
-        em.getTransactionContext(),
-      );
+    const rows = await rowsOf<{ id: string; media: unknown }>(em, 'id, media', ids);
     return new Map(
       rows.map((r) => {
         // jsonb arrives parsed from PostgreSQL, as text from SQLite.

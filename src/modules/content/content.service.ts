@@ -223,10 +223,7 @@ export class ContentService extends ContentReader {
     const body = validateComment(rawBody);
     return commit(actor, async (tx, committed) => {
       const content = await this.interactable(tx, actor, contentId);
-      const [readable] = await this.deps.access.decide(actor.viewer.id, [bodyFacts(content)], () =>
-        this.deps.access.get().grants(tx, actor.viewer, new Date()),
-      );
-      if (!readable)
+      if (!(await this.mayReadBody({ ...actor, em: tx }, bodyFacts(content))))
         throw forbidden(
           'Only those who may read this content may comment on it',
           ContentReason.MEMBERS_ONLY,
