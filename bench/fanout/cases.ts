@@ -58,12 +58,24 @@ export async function marqueeCase(
             : async (seq) => {
                 await sender.AddComment({ contentId, body: messageBody(seq) });
               },
+        probe: () => typename(servers[0]!.url),
       },
       plan,
     );
   } finally {
     for (const s of servers.reverse()) await s.stop();
   }
+}
+
+/** `{ __typename }` over HTTP on a connection of its own (see the sender's). */
+async function typename(url: string): Promise<void> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', connection: 'close' },
+    body: JSON.stringify({ query: '{ __typename }' }),
+  });
+  const body = (await res.json()) as { data?: { __typename?: string } };
+  if (body.data?.__typename !== 'Query') throw new Error(`probe: ${JSON.stringify(body)}`);
 }
 
 /** The ceiling: `frame` (a captured `next` frame) to `n` raw `ws` clients. */

@@ -14,6 +14,8 @@ export interface Fanout {
   variables: Record<string, unknown>;
   /** Sends message `seq`; its body carries the send time. */
   send(seq: number): Promise<void>;
+  /** One small request to the server (`{ __typename }` over HTTP); none for the ceiling. */
+  probe?: () => Promise<void>;
 }
 
 export interface Plan {
@@ -36,6 +38,12 @@ export interface Measured {
   clientCpuPercent: number;
   /** The servers' CPU time over the measured messages, per delivery (load-independent-ish). */
   serverCpuUsPerDelivery: number;
+  /**
+   * Requests sent every PROBE_EVERY_MS while one more message fans out (after the measured
+   * ones): how long the slowest and the median waited, and how many were sent. Absent for
+   * the ceiling, which serves no requests.
+   */
+  probes?: { count: number; p50Ms: number; maxMs: number };
   otherFrames: number;
   sampleFrame: string;
 }
@@ -46,6 +54,7 @@ const READY_TIMEOUT_MS = 120_000;
 const DELIVERY_TIMEOUT_MS = 60_000;
 /** Sent before the baseline memory is read, to nobody. */
 const PRIMING_SEQ = 999_999;
+const PROBE_EVERY_MS = 10;
 
 /**
  * One case: connect every subscriber, wait until all are live, warm up, then send
@@ -109,6 +118,7 @@ export async function measure(f: Fanout, plan: Plan): Promise<Measured> {
     const clientCpuPercent = cpuPercent(cpuSeconds(audience.pid) - clientCpu);
 
     const report = await audience.report();
+    const probes = f.probe && (await probeDuring(f.probe, () => sendInTurn(1)));
     const span = report.spanMs / 1000;
     return {
       p50Ms: report.p50Ms,
@@ -121,12 +131,43 @@ export async function measure(f: Fanout, plan: Plan): Promise<Measured> {
       clientCpuPercent,
       serverCpuUsPerDelivery:
         ((serverCpuPercent / 100) * seconds * 1e6) / (plan.messages * f.sockets.length),
+      probes,
       otherFrames: report.otherFrames,
       sampleFrame: report.sampleFrame,
     };
   } finally {
     await audience.close();
   }
+}
+
+/**
+ * Runs `fanOut` (one message to everyone) and meanwhile starts `probe()` every
+ * PROBE_EVERY_MS, each without waiting for the previous one: a probe's latency is how long
+ * a request arriving at that moment of the fan-out waits. Probes still running when the
+ * fan-out ends are awaited and counted.
+ */
+async function probeDuring(probe: () => Promise<void>, fanOut: () => Promise<void>) {
+  const waits: Promise<number>[] = [];
+  const timed = async () => {
+    const t0 = performance.now();
+    await probe();
+    return performance.now() - t0;
+  };
+  let running = true;
+  const ticker = (async () => {
+    while (running) {
+      waits.push(timed());
+      await sleep(PROBE_EVERY_MS);
+    }
+  })();
+  try {
+    await fanOut();
+  } finally {
+    running = false;
+    await ticker;
+  }
+  const ms = (await Promise.all(waits)).sort((a, b) => a - b);
+  return { count: ms.length, p50Ms: ms[Math.floor(ms.length / 2)]!, maxMs: ms[ms.length - 1]! };
 }
 
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
