@@ -16,8 +16,13 @@ export type Topic = keyof Topics & string;
 /** How many events one subscriber may have queued before it is dropped as too slow. */
 const MAX_QUEUED_PER_SUBSCRIBER = 1000;
 const CHANGED = 'subscribers';
-/** Subscribers handed one message before the event loop gets a turn (`dispatch`). */
-const DISPATCH_CHUNK = 100;
+/**
+ * Subscribers handed one message before the event loop gets a turn (`dispatch`). Each
+ * delivery's execution and send run before the turn, so a chunk's cost is this many
+ * deliveries (up to a few hundred µs each when subscribers do not share executions): at 100,
+ * a request arriving during a 3 000-subscriber chat fan-out waited about 60 ms, at 10 about 40.
+ */
+const DISPATCH_CHUNK = 10;
 
 /** A channel this process listens to: its subscribers, and messages still to hand out. */
 interface Channel {

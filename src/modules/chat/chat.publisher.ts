@@ -9,7 +9,6 @@ import {
   type InboxEventPayload,
   type MessageSnapshot,
 } from './chat.topics.js';
-import { ConversationMember } from './conversation-member.entity.js';
 import { Message } from './message.entity.js';
 import { Reaction } from './reaction.entity.js';
 
@@ -80,11 +79,20 @@ export class ChatPublisher {
     );
   }
 
+  /**
+   * To every member's inbox. The members are read as plain ids: hydrating a large
+   * conversation's memberships (composite keys, two references each) held the event loop
+   * for tens of milliseconds per message.
+   */
   private async inbox(em: Em, conversationId: string, event: InboxEventPayload) {
-    const members = await em.find(ConversationMember, {
-      conversation: conversationId,
-      leftAt: null,
-    });
-    await Promise.all(members.map((m) => this.pubsub.publish(CHAT_INBOX, event, m.user.id)));
+    const members = await em
+      .getConnection()
+      .execute<{ user_id: string }[]>(
+        'select user_id from conversation_members where conversation_id = ? and left_at is null',
+        [conversationId],
+        'all',
+        em.getTransactionContext(),
+      );
+    await Promise.all(members.map((m) => this.pubsub.publish(CHAT_INBOX, event, m.user_id)));
   }
 }
