@@ -97,6 +97,9 @@ export function serveGraphqlWs(
   };
   // The text of each subscription's document, for its group key (`infra/shared-execution.ts`).
   const queries = new WeakMap<object, string>();
+  // Whether a document reads per-viewer fields, once per document (`limits.check` hands the
+  // same document to every subscription of the same text).
+  const perViewerOf = new WeakMap<object, boolean>();
   const ruled = ruledFields(schema);
   const executions = new SharedExecutions();
   const subscribe = sharedSubscribe(executions, {
@@ -104,13 +107,11 @@ export function serveGraphqlWs(
       const ctx = args.contextValue as Context;
       const query = queries.get(args.document);
       if (!isSharedStream(ctx) || query === undefined) return null;
-      return groupKey(
-        query,
-        args.operationName,
-        args.variableValues,
-        ctx,
-        readsPerViewer(schema, args.document, ruled),
-      );
+      let perViewer = perViewerOf.get(args.document);
+      if (perViewer === undefined) {
+        perViewerOf.set(args.document, (perViewer = readsPerViewer(schema, args.document, ruled)));
+      }
+      return groupKey(query, args.operationName, args.variableValues, ctx, perViewer);
     },
     eventOf: sourceEventOf,
   });

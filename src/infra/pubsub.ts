@@ -18,11 +18,12 @@ const MAX_QUEUED_PER_SUBSCRIBER = 1000;
 const CHANGED = 'subscribers';
 /**
  * Subscribers handed one message before the event loop gets a turn (`dispatch`). Each
- * delivery's execution and send run before the turn, so a chunk's cost is this many
- * deliveries (up to a few hundred µs each when subscribers do not share executions): at 100,
- * a request arriving during a 3 000-subscriber chat fan-out waited about 60 ms, at 10 about 40.
+ * delivery's execution and send run before the turn, so a chunk costs this many deliveries
+ * (up to a few hundred µs each where subscribers do not share executions). Measured at 3 000
+ * subscribers (docs/benchmarks.md): 100 let a request wait behind a chat fan-out up to 60 ms;
+ * 10 about 35 ms but cost a tenth of the throughput (a loop turn per 10 sends); 25 is between.
  */
-const DISPATCH_CHUNK = 10;
+const DISPATCH_CHUNK = 25;
 
 /** A channel this process listens to: its subscribers, and messages still to hand out. */
 interface Channel {

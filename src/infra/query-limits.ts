@@ -67,6 +67,10 @@ export function limitError(reason: LimitReason, message: string, limit: number):
   });
 }
 
+/** Documents `check` keeps validated, and the longest text it keeps (so at most ~8 MiB). */
+const VALIDATED_ENTRIES = 500;
+const VALIDATED_MAX_CHARS = 16 * 1024;
+
 /**
  * The query limits of one process, shared by HTTP (Apollo) and graphql-ws so that the two
  * cannot drift: the token limit applies while parsing (graphql-js `maxTokens`), depth,
@@ -75,6 +79,12 @@ export function limitError(reason: LimitReason, message: string, limit: number):
  */
 export class QueryLimits {
   readonly parseOptions: { maxTokens: number };
+  /**
+   * Documents that passed parsing and validation, by text (`check`): a thousand clients
+   * subscribing with the SDK's document are parsed and validated once. The cost, which
+   * reads the variables, is still checked per request.
+   */
+  private readonly validated = new WeakMap<GraphQLSchema, Map<string, DocumentNode>>();
   /** Validation rules besides graphql-js's own, in the order they report. */
   readonly rules: readonly ValidationRule[];
 
@@ -161,15 +171,27 @@ export class QueryLimits {
     schema: GraphQLSchema,
     request: QueryRequest,
   ): { document: DocumentNode } | { errors: GraphQLError[] } {
-    let document: DocumentNode;
-    try {
-      document = parse(request.query, this.parseOptions);
-    } catch (e) {
-      if (e instanceof GraphQLError) return { errors: [this.tokenError(e) ?? e] };
-      throw e;
+    let valid = this.validated.get(schema);
+    if (!valid) this.validated.set(schema, (valid = new Map()));
+    let document = valid.get(request.query);
+    if (document) {
+      // Most recently used last: the oldest entry goes first.
+      valid.delete(request.query);
+      valid.set(request.query, document);
+    } else {
+      try {
+        document = parse(request.query, this.parseOptions);
+      } catch (e) {
+        if (e instanceof GraphQLError) return { errors: [this.tokenError(e) ?? e] };
+        throw e;
+      }
+      const errors = validate(schema, document, [...specifiedRules, ...this.rules]);
+      if (errors.length) return { errors: [...errors] };
+      if (request.query.length <= VALIDATED_MAX_CHARS) {
+        valid.set(request.query, document);
+        if (valid.size > VALIDATED_ENTRIES) valid.delete(valid.keys().next().value!);
+      }
     }
-    const errors = validate(schema, document, [...specifiedRules, ...this.rules]);
-    if (errors.length) return { errors: [...errors] };
     const costly = this.costError(schema, document, request);
     return costly ? { errors: [costly] } : { document };
   }
