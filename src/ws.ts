@@ -25,6 +25,7 @@ import {
   readsPerViewer,
   SharedExecutions,
   sharedSubscribe,
+  trackPerViewerReads,
 } from './infra/shared-execution.js';
 import { isSharedStream, sourceEventOf } from './live.js';
 import { sharedPayloads } from './infra/shared-payloads.js';
@@ -101,6 +102,7 @@ export function serveGraphqlWs(
   // same document to every subscription of the same text).
   const perViewerOf = new WeakMap<object, boolean>();
   const ruled = ruledFields(schema);
+  trackPerViewerReads(schema, ruled);
   const executions = new SharedExecutions();
   const subscribe = sharedSubscribe(executions, {
     keyOf: (args) => {
@@ -111,7 +113,9 @@ export function serveGraphqlWs(
       if (perViewer === undefined) {
         perViewerOf.set(args.document, (perViewer = readsPerViewer(schema, args.document, ruled)));
       }
-      return groupKey(query, args.operationName, args.variableValues, ctx, perViewer);
+      const key = (own: boolean) =>
+        groupKey(query, args.operationName, args.variableValues, ctx, own);
+      return { key: key(false), own: perViewer ? key(true) : null };
     },
     eventOf: sourceEventOf,
   });

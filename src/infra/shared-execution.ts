@@ -1,12 +1,15 @@
 import {
   createSourceEventStream,
+  defaultFieldResolver,
   execute,
+  isObjectType,
   TypeInfo,
   visit,
   visitWithTypeInfo,
   type DocumentNode,
   type ExecutionArgs,
   type ExecutionResult,
+  type GraphQLField,
   type GraphQLSchema,
 } from 'graphql';
 import { Extensions } from 'type-graphql';
@@ -20,8 +23,10 @@ import { Extensions } from 'type-graphql';
  *
  * - a selection that reads a field marked `@Extensions({ perViewer: true })` (its value
  *   depends on who asks: `viewerHasLiked`, a gated `body`, `viewerReacted`) or a field with
- *   a permission rule below the root (`User.email`) is grouped per principal: the same
- *   viewer (or key, or anonymous client) on several sockets still shares;
+ *   a permission rule below the root (`User.email`) is grouped per principal (the same
+ *   viewer, key or anonymous client on several sockets still shares) for the events whose
+ *   execution reaches such a field; for the others (a new message has no reactions to ask
+ *   `viewerReacted` of) one execution serves the whole broad group below (`runAs`);
  * - any other selection is grouped by what the root field's rule and the stream's checks
  *   read of the principal: signed in or not, the role, the API key's scopes.
  *
@@ -38,17 +43,30 @@ interface Principal {
   anonymousId: string | null;
 }
 
+const rootNames = (schema: GraphQLSchema) =>
+  new Set(
+    [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()]
+      .filter((t) => t)
+      .map((t) => t!.name),
+  );
+
+/** Whether a field's value may depend on the viewer: marked, or ruled below the root. */
+const perViewerField = (
+  roots: ReadonlySet<string>,
+  ruled: ReadonlySet<string>,
+  parent: string,
+  field: GraphQLField<unknown, unknown>,
+) =>
+  field.extensions?.[PER_VIEWER] === true ||
+  (!roots.has(parent) && ruled.has(`${parent}.${field.name}`));
+
 /** Whether the operation reads anything whose value depends on the viewer. */
 export function readsPerViewer(
   schema: GraphQLSchema,
   document: DocumentNode,
   ruled: ReadonlySet<string>,
 ): boolean {
-  const roots = new Set(
-    [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()]
-      .filter((t) => t)
-      .map((t) => t!.name),
-  );
+  const roots = rootNames(schema);
   const info = new TypeInfo(schema);
   let perViewer = false;
   visit(
@@ -58,16 +76,38 @@ export function readsPerViewer(
         const field = info.getFieldDef();
         const parent = info.getParentType();
         // Unknown fields cannot pass validation; counted as per-viewer all the same.
-        if (!field || !parent) {
-          perViewer = true;
-          return;
-        }
-        if (field.extensions?.[PER_VIEWER] === true) perViewer = true;
-        if (!roots.has(parent.name) && ruled.has(`${parent.name}.${field.name}`)) perViewer = true;
+        if (!field || !parent || perViewerField(roots, ruled, parent.name, field)) perViewer = true;
       },
     }),
   );
   return perViewer;
+}
+
+/** Contexts in which a per-viewer field has resolved (`trackPerViewerReads`). */
+const readPerViewer = new WeakSet<object>();
+const tracked = new WeakSet<GraphQLSchema>();
+
+/**
+ * Wraps the resolver of every per-viewer field of `schema` (as `readsPerViewer` counts them)
+ * so that an execution knows whether it reached one: a document that may read per-viewer
+ * fields often does not for a given event (`viewerReacted` of a new message, which has no
+ * reactions), and its result is then everyone's (`SharedExecutions.runAs`). Once per schema.
+ */
+export function trackPerViewerReads(schema: GraphQLSchema, ruled: ReadonlySet<string>): void {
+  if (tracked.has(schema)) return;
+  tracked.add(schema);
+  const roots = rootNames(schema);
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isObjectType(type) || type.name.startsWith('__')) continue;
+    for (const field of Object.values(type.getFields())) {
+      if (!perViewerField(roots, ruled, type.name, field)) continue;
+      const resolve = field.resolve ?? defaultFieldResolver;
+      field.resolve = (source, args, context, info) => {
+        if (typeof context === 'object' && context !== null) readPerViewer.add(context);
+        return resolve(source, args, context, info);
+      };
+    }
+  }
 }
 
 /** The group of a subscription: subscribers with equal keys share each event's execution. */
@@ -85,12 +125,25 @@ export function groupKey(
   return JSON.stringify([query, operationName ?? null, variables ?? null, who]);
 }
 
+/** A subscription's groups: `own` (per principal) is set when its document may read per-viewer fields. */
+export interface GroupKeys {
+  key: string;
+  own: string | null;
+}
+
+interface EventExecutions {
+  /** By group key: the result every subscriber of the group gets. */
+  results: Map<string, Promise<ExecutionResult>>;
+  /** By broad key, for documents that may read per-viewer fields: the first execution, and whether it did. */
+  tries: Map<string, Promise<{ result: ExecutionResult; perViewer: boolean; own: string }>>;
+}
+
 /**
  * One execution per (event, group). Events are the pub/sub's parsed messages, the same
  * object for every subscriber of one publish; entries go with the event.
  */
 export class SharedExecutions {
-  private readonly byEvent = new WeakMap<object, Map<string, Promise<ExecutionResult>>>();
+  private readonly byEvent = new WeakMap<object, EventExecutions>();
   /** Executions made for a shared stream's events, and results handed to another subscriber. */
   readonly counts = { executed: 0, reused: 0 };
 
@@ -99,17 +152,63 @@ export class SharedExecutions {
     key: string,
     execute: () => Promise<ExecutionResult> | ExecutionResult,
   ): Promise<ExecutionResult> {
-    let groups = this.byEvent.get(event);
-    if (!groups) this.byEvent.set(event, (groups = new Map()));
-    let result = groups.get(key);
+    const { results } = this.of(event);
+    let result = results.get(key);
     if (result) {
       this.counts.reused++;
     } else {
       this.counts.executed++;
       result = Promise.resolve().then(execute);
-      groups.set(key, result);
+      results.set(key, result);
     }
     return result;
+  }
+
+  /**
+   * `run` for a subscription in `groups`. With no `own` group, the broad group's. With one,
+   * the first subscriber of the broad group executes and `context` tells whether a
+   * per-viewer field resolved: if none did, the result is the whole broad group's; if one
+   * did, it is its own group's, and every other principal executes for theirs.
+   */
+  async runAs(
+    event: object,
+    groups: GroupKeys,
+    context: object,
+    execute: () => Promise<ExecutionResult> | ExecutionResult,
+  ): Promise<ExecutionResult> {
+    const { key, own } = groups;
+    if (own === null) return this.run(event, key, execute);
+    const entry = this.of(event);
+    const mine = entry.results.get(own);
+    if (mine) {
+      this.counts.reused++;
+      return mine;
+    }
+    const first = entry.tries.get(key);
+    if (!first) {
+      this.counts.executed++;
+      const attempt = Promise.resolve().then(async () => {
+        readPerViewer.delete(context);
+        const result = await execute();
+        return { result, perViewer: readPerViewer.has(context), own };
+      });
+      entry.tries.set(key, attempt);
+      const result = attempt.then((a) => a.result);
+      entry.results.set(own, result);
+      return result;
+    }
+    const tried = await first;
+    if (!tried.perViewer) {
+      this.counts.reused++;
+      return tried.result;
+    }
+    return this.run(event, own, execute);
+  }
+
+  private of(event: object): EventExecutions {
+    let entry = this.byEvent.get(event);
+    if (!entry) this.byEvent.set(event, (entry = { results: new Map(), tries: new Map() }));
+    return entry;
   }
 }
 
@@ -128,8 +227,8 @@ const valueOf = async (payload: unknown) =>
   payload instanceof Lazy ? await (payload as Lazy<unknown>).build() : payload;
 
 export interface ShareHooks {
-  /** The group key of a subscription whose source stream is open, or null: not shared. */
-  keyOf(args: ExecutionArgs): string | null;
+  /** The groups of a subscription whose source stream is open, or null: not shared. */
+  keyOf(args: ExecutionArgs): GroupKeys | null;
   /** The source event the stream's latest value was made from, or undefined. */
   eventOf(contextValue: unknown): object | undefined;
 }
@@ -150,7 +249,7 @@ export function sharedSubscribe(executions: SharedExecutions, hooks: ShareHooks)
       const run = async () =>
         (await execute({ ...args, rootValue: await valueOf(payload) })) as ExecutionResult;
       const event = key === null ? undefined : hooks.eventOf(args.contextValue);
-      return event ? executions.run(event, key!, run) : run();
+      return event ? executions.runAs(event, key!, args.contextValue as object, run) : run();
     };
     const iterator: AsyncIterableIterator<ExecutionResult> = {
       async next() {
