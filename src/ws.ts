@@ -35,6 +35,8 @@ import type { Context } from './context.js';
 export const MAX_WS_PAYLOAD_BYTES = 1024 * 1024;
 const KEEPALIVE_MS = 12_000;
 const CONNECTION_INIT_TIMEOUT_MS = 10_000;
+/** Close code while the database is unavailable (as the connection limits' 4503). */
+const UNAVAILABLE_CLOSE = 4503;
 
 interface WsExtra extends Record<PropertyKey, unknown> {
   request: IncomingMessage;
@@ -96,6 +98,16 @@ export function serveGraphqlWs(
     }
     return toClientError(e.toJSON(), { production });
   };
+  // The database could not answer (down, or no pooled connection in time): not the
+  // client's fault, so neither 4403 nor graphql-ws's 4500; its client retries on 4503.
+  // False either way: graphql-ws refuses the connection (4403 when not closed here).
+  const refuseUnavailable = (socket: WebSocket, e: unknown): false => {
+    if (isDatabaseUnavailable(e)) {
+      logger.warn({ err: e }, 'graphql-ws connection refused: database unavailable');
+      socket.close(UNAVAILABLE_CLOSE, 'Service unavailable: try again');
+    }
+    return false;
+  };
   // The text of each subscription's document, for its group key (`infra/shared-execution.ts`).
   const queries = new WeakMap<object, string>();
   // Whether a document reads per-viewer fields, once per document (`limits.check` hands the
@@ -139,12 +151,17 @@ export function serveGraphqlWs(
           // As HTTP answers 401: a token whose account was deleted is refused now, not at
           // the first subscription.
           await findViewer(contexts.orm.em.fork() as Em, ctx.extra.viewerId);
-        } catch {
-          return false; // graphql-ws closes with 4403 Forbidden
+        } catch (e) {
+          return refuseUnavailable(ctx.extra.socket, e); // else graphql-ws closes with 4403
         }
         if (ctx.extra.viewerId) {
           ctx.extra.connectionId = randomUUID();
-          await hooks.opened(ctx.extra.viewerId, ctx.extra.connectionId);
+          try {
+            await hooks.opened(ctx.extra.viewerId, ctx.extra.connectionId);
+          } catch (e) {
+            if (!isDatabaseUnavailable(e)) throw e;
+            return refuseUnavailable(ctx.extra.socket, e);
+          }
         }
         return true;
       },
@@ -154,17 +171,6 @@ export function serveGraphqlWs(
         const { viewerId, connectionId } = ctx.extra;
         if (viewerId && connectionId) await hooks.closed(viewerId, connectionId);
       },
-      context: (ctx) =>
-        createContext(
-          contexts,
-          ctx.extra.viewerId ?? null,
-          randomUUID(),
-          addressOf(ctx.extra.request),
-          typeof ctx.connectionParams?.anonymousId === 'string'
-            ? ctx.connectionParams.anonymousId
-            : null,
-          ctx.extra.apiKey ?? null,
-        ),
       onSubscribe: async (ctx, _id, payload) => {
         // A keyed subscription counts against its key's limit, as a keyed HTTP request does.
         const key = ctx.extra.apiKey;
@@ -187,11 +193,31 @@ export function serveGraphqlWs(
         const checked = limits.check(schema, payload);
         if ('errors' in checked) return checked.errors;
         queries.set(checked.document, payload.query);
+        // The subscription's context here rather than in graphql-ws's `context` (which reads
+        // the viewer): a database that cannot answer then refuses this one subscription with
+        // SERVICE_UNAVAILABLE (`format`) instead of closing the socket with 4500.
+        let contextValue: Context;
+        try {
+          contextValue = await createContext(
+            contexts,
+            ctx.extra.viewerId ?? null,
+            randomUUID(),
+            addressOf(ctx.extra.request),
+            typeof ctx.connectionParams?.anonymousId === 'string'
+              ? ctx.connectionParams.anonymousId
+              : null,
+            ctx.extra.apiKey ?? null,
+          );
+        } catch (e) {
+          if (!isDatabaseUnavailable(e)) throw e;
+          return [new GraphQLError('Database unavailable', { originalError: e as Error })];
+        }
         return {
           schema,
           document: checked.document,
           operationName: payload.operationName,
           variableValues: payload.variables,
+          contextValue,
         };
       },
       onError: (_ctx, _id, _payload, errors) => errors.map(format),

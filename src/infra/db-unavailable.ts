@@ -21,9 +21,10 @@ const CODES = new Set([
   '57P03', // cannot_connect_now (starting up, recovering)
   '53300', // too_many_connections
 ]);
-// pg reports a dropped socket by message only; knex puts the statement before it.
+// pg reports a dropped socket by message only; knex puts the statement before it. knex's
+// acquire timeout reaches us by message too once MikroORM has rewrapped it (DriverException).
 const MESSAGES =
-  /(?:^| - )(?:Connection terminated unexpectedly|Connection terminated due to connection timeout|Connection terminated|Client has encountered a connection error and is not queryable|Client was closed and is not queryable|timeout exceeded when trying to connect)$/;
+  /(?:^| - )(?:Connection terminated unexpectedly|Connection terminated due to connection timeout|Connection terminated|Client has encountered a connection error and is not queryable|Client was closed and is not queryable|timeout exceeded when trying to connect|Knex: Timeout acquiring a connection\. The pool is probably full\. Are you missing a \.transacting\(trx\) call\?)$/;
 
 interface Cause {
   code?: unknown;

@@ -2,6 +2,7 @@ import {
   createSourceEventStream,
   defaultFieldResolver,
   execute,
+  GraphQLError,
   isObjectType,
   TypeInfo,
   visit,
@@ -251,11 +252,26 @@ export function sharedSubscribe(executions: SharedExecutions, hooks: ShareHooks)
       const event = key === null ? undefined : hooks.eventOf(args.contextValue);
       return event ? executions.runAs(event, key!, args.contextValue as object, run) : run();
     };
+    let failed = false;
     const iterator: AsyncIterableIterator<ExecutionResult> = {
       async next() {
-        const r = await source.next();
-        if (r.done) return { value: undefined, done: true };
-        return { value: await executeFor(r.value), done: false };
+        if (failed) return { value: undefined, done: true };
+        try {
+          const r = await source.next();
+          if (r.done) return { value: undefined, done: true };
+          return { value: await executeFor(r.value), done: false };
+        } catch (e) {
+          // A stream that fails (its database query could not get a connection) ends with
+          // the error as its last result, formatted as any other (`onNext`), then completes:
+          // thrown, graphql-ws would close the whole socket with 4500.
+          failed = true;
+          source.return?.().catch(() => undefined);
+          const error =
+            e instanceof GraphQLError
+              ? e
+              : new GraphQLError(String((e as Error)?.message ?? e), { originalError: e as Error });
+          return { value: { errors: [error] }, done: false };
+        }
       },
       async return() {
         await source.return?.();

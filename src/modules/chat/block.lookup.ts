@@ -20,3 +20,21 @@ export async function blockFacts(
   });
   return { blocks: rows.map((b) => ({ blockerId: b.blocker.id, blockedId: b.blocked.id })) };
 }
+
+/**
+ * Every block `userId` is on either side of, as plain rows: the facts of `mayReach` between
+ * `userId` and anyone. One statement, shared by all subscribers of one event about `userId`
+ * (typing, read receipts, presence), instead of one per subscriber.
+ */
+export async function blocksInvolving(em: Em, userId: string): Promise<BlockFacts> {
+  const rows = await em
+    .getConnection()
+    .execute<{ blocker_id: string; blocked_id: string }[]>(
+      'select blocker_id, blocked_id from blocks where blocker_id = ? union all ' +
+        'select blocker_id, blocked_id from blocks where blocked_id = ?',
+      [userId, userId],
+      'all',
+      em.getTransactionContext(),
+    );
+  return { blocks: rows.map((r) => ({ blockerId: r.blocker_id, blockedId: r.blocked_id })) };
+}

@@ -3,8 +3,8 @@ import { badInput, notFound } from '../../errors.js';
 import { inFreshScope, lazy, live, SKIP, subscribeThenAuthorize, type Lazy } from '../../live.js';
 import type { User } from '../accounts/index.js';
 import type { ChatLoaders } from './chat.loaders.js';
-import { blockFacts } from './block.lookup.js';
-import { mayReach } from './chat.policy.js';
+import { blocksInvolving } from './block.lookup.js';
+import { mayReach, type BlockFacts } from './chat.policy.js';
 import { ChatReader } from './chat.reader.js';
 import { messageFromSnapshot, userFromSnapshot } from './chat.snapshots.js';
 import { CHAT_EVENTS, CHAT_INBOX, type ChatEventPayload } from './chat.topics.js';
@@ -92,15 +92,28 @@ export class ChatLiveService extends ChatReader {
     return live(actor, events, (e) => this.toValue(actor, viewer, e));
   }
 
+  /** The blocks of an event's user, read once per event on this process (`reaches`). */
+  private readonly blocksOf = new WeakMap<object, Promise<BlockFacts>>();
+
   /**
-   * Whether `fromId` reaches `toId` (`mayReach`), one of them the viewer: typing and read
-   * receipts reach the viewer from their author; watching presence is the viewer reaching
-   * its user. Read per event: a block made meanwhile counts at once.
+   * Whether `fromId` reaches `toId` (`mayReach`), one of them the viewer and the other the
+   * user `event` is about: typing and read receipts reach the viewer from their author;
+   * watching presence is the viewer reaching its user. Read per event, one statement for
+   * all its subscribers (every block of that user): a block made meanwhile counts from the
+   * next event. One statement per subscriber made each presence change of a 5 000-socket
+   * conversation 5 000 statements, enough to exhaust the pool while members connected.
    */
-  private async reaches(actor: ChatLiveActor, fromId: string, toId: string): Promise<boolean> {
+  private async reaches(
+    actor: ChatLiveActor,
+    fromId: string,
+    toId: string,
+    event: object,
+  ): Promise<boolean> {
     if (fromId === toId) return true;
     const other = fromId === actor.viewer.id ? toId : fromId;
-    return mayReach(await blockFacts(actor.em, actor.viewer.id, [other]), fromId, toId);
+    let facts = this.blocksOf.get(event);
+    if (!facts) this.blocksOf.set(event, (facts = blocksInvolving(actor.em, other)));
+    return mayReach(await facts, fromId, toId);
   }
 
   private async toValue(
@@ -110,10 +123,10 @@ export class ChatLiveService extends ChatReader {
   ): Promise<ChatEventValue | Lazy<ChatEventValue> | typeof SKIP> {
     if (
       (e.type === 'typing' || e.type === 'read') &&
-      !(await this.reaches(actor, e.user.id, viewer.id))
+      !(await this.reaches(actor, e.user.id, viewer.id, e))
     )
       return SKIP;
-    if (e.type === 'presence' && !(await this.reaches(actor, viewer.id, e.user.id))) return SKIP;
+    if (e.type === 'presence' && !(await this.reaches(actor, viewer.id, e.user.id, e))) return SKIP;
     const prime = (id: string, counts: Parameters<ChatLoaders['reactions']['prime']>[1]) =>
       actor.loaders.chat.reactions.prime(id, counts);
     switch (e.type) {
