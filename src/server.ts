@@ -138,7 +138,11 @@ export async function startServer(
     app.contexts,
     app.connections,
     production,
-    { limits: config.wsLimits, trustProxy: config.trustProxy },
+    {
+      limits: config.wsLimits,
+      trustProxy: config.trustProxy,
+      setupConcurrency: Math.max(1, Math.floor(config.databasePoolMax / 2)),
+    },
     limits,
     observability.observeWs,
   );

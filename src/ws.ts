@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
+import type { Context as WsContext } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Config } from './config.js';
@@ -19,6 +20,7 @@ import { refuseServerOnlyMessages } from './infra/ws-protocol.js';
 import type { Em } from './infra/db.js';
 import { limitConnections, upgradeAddress } from './infra/connection-limits.js';
 import { peerGoneCode } from './infra/socket-errors.js';
+import { Gate } from './infra/gate.js';
 import { ruledFields } from './infra/permissions.js';
 import {
   groupKey,
@@ -55,6 +57,8 @@ export interface WsOptions {
   trustProxy: boolean;
   /** How often connections opened with an API key are checked (revoked, expired: closed). */
   keyRecheckMs?: number;
+  /** Connections and subscriptions being set up at once (`Gate`); half the pool by default. */
+  setupConcurrency?: number;
 }
 
 /**
@@ -71,7 +75,7 @@ export function serveGraphqlWs(
   contexts: ContextFactory,
   hooks: ConnectionHooks,
   production: boolean,
-  { limits: sockets, trustProxy, keyRecheckMs = 2000 }: WsOptions,
+  { limits: sockets, trustProxy, keyRecheckMs = 2000, setupConcurrency = 5 }: WsOptions,
   limits: QueryLimits,
   observe: WsObserve = (options) => options,
 ) {
@@ -131,6 +135,42 @@ export function serveGraphqlWs(
     },
     eventOf: sourceEventOf,
   });
+  // Connecting (the token, the viewer) and a subscription's context (the viewer) query the
+  // database alone: behind one gate, a burst of thousands of sockets queues here instead
+  // of on the pool (`infra/gate.ts`). Nothing that may wait on Redis (presence, the pub/sub)
+  // goes through it: an outage there would hold every connection behind it.
+  const setup = new Gate(setupConcurrency);
+  const connect = async (
+    ctx: WsContext<Record<string, unknown> | undefined, WsExtra>,
+  ): Promise<boolean> => {
+    try {
+      const who = await setup.run(async () => {
+        const found = await contexts.authenticate({
+          authorization: ctx.connectionParams?.authorization,
+          apiKey: ctx.connectionParams?.['x-api-key'],
+        });
+        // As HTTP answers 401: a token whose account was deleted is refused now, not at
+        // the first subscription.
+        await findViewer(contexts.orm.em.fork() as Em, found.viewerId);
+        return found;
+      });
+      ctx.extra.viewerId = who.viewerId;
+      ctx.extra.apiKey = who.apiKey;
+      if (who.apiKey) keyed.add(ctx.extra.socket, who.apiKey.id);
+    } catch (e) {
+      return refuseUnavailable(ctx.extra.socket, e); // else graphql-ws closes with 4403
+    }
+    if (ctx.extra.viewerId) {
+      ctx.extra.connectionId = randomUUID();
+      try {
+        await hooks.opened(ctx.extra.viewerId, ctx.extra.connectionId);
+      } catch (e) {
+        if (!isDatabaseUnavailable(e)) throw e;
+        return refuseUnavailable(ctx.extra.socket, e);
+      }
+    }
+    return true;
+  };
   const server = useServer<Record<string, unknown> | undefined, WsExtra>(
     observe({
       schema,
@@ -140,30 +180,7 @@ export function serveGraphqlWs(
       onConnect: async (ctx) => {
         // Refused by the connection limits: closing already, with its own code.
         if (ctx.extra.socket.readyState !== ctx.extra.socket.OPEN) return false;
-        try {
-          const who = await contexts.authenticate({
-            authorization: ctx.connectionParams?.authorization,
-            apiKey: ctx.connectionParams?.['x-api-key'],
-          });
-          ctx.extra.viewerId = who.viewerId;
-          ctx.extra.apiKey = who.apiKey;
-          if (who.apiKey) keyed.add(ctx.extra.socket, who.apiKey.id);
-          // As HTTP answers 401: a token whose account was deleted is refused now, not at
-          // the first subscription.
-          await findViewer(contexts.orm.em.fork() as Em, ctx.extra.viewerId);
-        } catch (e) {
-          return refuseUnavailable(ctx.extra.socket, e); // else graphql-ws closes with 4403
-        }
-        if (ctx.extra.viewerId) {
-          ctx.extra.connectionId = randomUUID();
-          try {
-            await hooks.opened(ctx.extra.viewerId, ctx.extra.connectionId);
-          } catch (e) {
-            if (!isDatabaseUnavailable(e)) throw e;
-            return refuseUnavailable(ctx.extra.socket, e);
-          }
-        }
-        return true;
+        return connect(ctx);
       },
       // onClose, not onDisconnect: it also runs when the socket closes before the
       // acknowledgement, after onConnect has counted the connection.
@@ -198,15 +215,17 @@ export function serveGraphqlWs(
         // SERVICE_UNAVAILABLE (`format`) instead of closing the socket with 4500.
         let contextValue: Context;
         try {
-          contextValue = await createContext(
-            contexts,
-            ctx.extra.viewerId ?? null,
-            randomUUID(),
-            addressOf(ctx.extra.request),
-            typeof ctx.connectionParams?.anonymousId === 'string'
-              ? ctx.connectionParams.anonymousId
-              : null,
-            ctx.extra.apiKey ?? null,
+          contextValue = await setup.run(() =>
+            createContext(
+              contexts,
+              ctx.extra.viewerId ?? null,
+              randomUUID(),
+              addressOf(ctx.extra.request),
+              typeof ctx.connectionParams?.anonymousId === 'string'
+                ? ctx.connectionParams.anonymousId
+                : null,
+              ctx.extra.apiKey ?? null,
+            ),
           );
         } catch (e) {
           if (!isDatabaseUnavailable(e)) throw e;

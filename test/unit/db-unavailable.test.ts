@@ -24,6 +24,13 @@ describe('isDatabaseUnavailable', () => {
     );
   });
 
+  it('should recognise a statement on a transaction knex ended when its connection died', () => {
+    const ended = new DriverException(
+      new Error('Transaction query already complete, run with DEBUG=knex:tx for more info'),
+    );
+    assert.equal(isDatabaseUnavailable(ended), true);
+  });
+
   it('should not take a bad statement for an outage', () => {
     const syntax = new DriverException(
       new Error('select nonsense - syntax error at or near "nonsense"'),
