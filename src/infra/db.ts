@@ -34,6 +34,18 @@ export interface DbOptions {
   entities: NonNullable<Options['entities']>;
 }
 
+/**
+ * A hand-written statement's rows, plain (no entities), in `em`'s transaction if it has one.
+ * For hot paths and statements the ORM cannot express; `?` placeholders on both databases.
+ */
+export function sqlRows<R = Record<string, unknown>>(
+  em: Em,
+  sql: string,
+  params: readonly unknown[],
+): Promise<R[]> {
+  return em.getConnection().execute<R[]>(sql, [...params], 'all', em.getTransactionContext());
+}
+
 /** Whether `em` talks to PostgreSQL (for the few statements whose SQL differs). */
 export function isPostgres(em: Em): boolean {
   return em.getPlatform() instanceof PostgreSqlPlatform;

@@ -21,7 +21,7 @@ const CHANGED = 'subscribers';
  * delivery's execution and send run before the turn, so a chunk costs this many deliveries
  * (up to a few hundred µs each where subscribers do not share executions). Measured at 3 000
  * subscribers (docs/benchmarks.md): 100 let a request wait behind a chat fan-out up to 60 ms;
- * 10 about 35 ms but cost a tenth of the throughput (a loop turn per 10 sends); 25 is between.
+ * 10 about 35–50 ms but cost a tenth of the throughput (a loop turn per 10 sends); 25 is between.
  */
 const DISPATCH_CHUNK = 25;
 

@@ -2,8 +2,8 @@ import {
   createSourceEventStream,
   defaultFieldResolver,
   execute,
-  GraphQLError,
   isObjectType,
+  locatedError,
   TypeInfo,
   visit,
   visitWithTypeInfo,
@@ -136,7 +136,7 @@ interface EventExecutions {
   /** By group key: the result every subscriber of the group gets. */
   results: Map<string, Promise<ExecutionResult>>;
   /** By broad key, for documents that may read per-viewer fields: the first execution, and whether it did. */
-  tries: Map<string, Promise<{ result: ExecutionResult; perViewer: boolean; own: string }>>;
+  tries: Map<string, Promise<{ result: ExecutionResult; perViewer: boolean }>>;
 }
 
 /**
@@ -191,7 +191,7 @@ export class SharedExecutions {
       const attempt = Promise.resolve().then(async () => {
         readPerViewer.delete(context);
         const result = await execute();
-        return { result, perViewer: readPerViewer.has(context), own };
+        return { result, perViewer: readPerViewer.has(context) };
       });
       entry.tries.set(key, attempt);
       const result = attempt.then((a) => a.result);
@@ -266,11 +266,7 @@ export function sharedSubscribe(executions: SharedExecutions, hooks: ShareHooks)
           // thrown, graphql-ws would close the whole socket with 4500.
           failed = true;
           source.return?.().catch(() => undefined);
-          const error =
-            e instanceof GraphQLError
-              ? e
-              : new GraphQLError(String((e as Error)?.message ?? e), { originalError: e as Error });
-          return { value: { errors: [error] }, done: false };
+          return { value: { errors: [locatedError(e, undefined)] }, done: false };
         }
       },
       async return() {

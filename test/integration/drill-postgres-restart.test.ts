@@ -10,6 +10,7 @@ import { capturingLogger } from '../helpers/prometheus.js';
 import { eventually } from '../helpers/redis-server.js';
 import { bootServer, type TestServer } from '../helpers/server.js';
 import { targets } from '../helpers/targets.js';
+import { connect } from '../helpers/ws.js';
 
 // Drill: PostgreSQL crashes (immediate shutdown) and comes back under a running server
 // that is serving reads and writes. On a cluster of this file's own: the shared one
@@ -108,6 +109,11 @@ for (const target of targets()) {
           const write = await post(url, { query: CREATE, variables: input('during') }, auth);
           assert.equal(outcome(write), UNAVAILABLE, write.text);
           assert.doesNotMatch(read.text + write.text, /ECONNREFUSED|select|insert|postgres/i);
+          // A signed-in WebSocket is refused as an outage (4503: its client retries), not as a
+          // bad token (4403) nor as an internal error (4500).
+          const socket = connect(t!.server.wsUrl, { authorization: `Bearer ${token}` });
+          assert.equal(await socket.closed, 4503);
+          await socket.close();
           assert.deepEqual(await readyz(), { status: 503, database: 'down' });
 
           await pg!.start();

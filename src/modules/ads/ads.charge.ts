@@ -1,4 +1,4 @@
-import type { Em } from '../../infra/db.js';
+import { sqlRows, type Em } from '../../infra/db.js';
 import { CampaignStatus } from './ads.enums.js';
 
 // Hand-written statements, unchanged on SQLite (3.35+) and PostgreSQL: the conditional
@@ -7,9 +7,7 @@ import { CampaignStatus } from './ads.enums.js';
 
 type Row = Record<string, unknown>;
 
-function run(em: Em, sql: string, params: unknown[]): Promise<Row[]> {
-  return em.getConnection().execute<Row[]>(sql, params, 'all', em.getTransactionContext());
-}
+const run = (em: Em, sql: string, params: unknown[]) => sqlRows<Row>(em, sql, params);
 
 /** Stores the impression of a token seen for the first time; false when it was seen before. */
 export async function insertImpression(

@@ -1,4 +1,4 @@
-import type { Em } from '../../infra/db.js';
+import { sqlRows, type Em } from '../../infra/db.js';
 import { Block } from './block.entity.js';
 import type { BlockFacts } from './chat.policy.js';
 
@@ -27,14 +27,11 @@ export async function blockFacts(
  * (typing, read receipts, presence), instead of one per subscriber.
  */
 export async function blocksInvolving(em: Em, userId: string): Promise<BlockFacts> {
-  const rows = await em
-    .getConnection()
-    .execute<{ blocker_id: string; blocked_id: string }[]>(
-      'select blocker_id, blocked_id from blocks where blocker_id = ? union all ' +
-        'select blocker_id, blocked_id from blocks where blocked_id = ?',
-      [userId, userId],
-      'all',
-      em.getTransactionContext(),
-    );
+  const rows = await sqlRows<{ blocker_id: string; blocked_id: string }>(
+    em,
+    'select blocker_id, blocked_id from blocks where blocker_id = ? union all ' +
+      'select blocker_id, blocked_id from blocks where blocked_id = ?',
+    [userId, userId],
+  );
   return { blocks: rows.map((r) => ({ blockerId: r.blocker_id, blockedId: r.blocked_id })) };
 }

@@ -1,4 +1,4 @@
-import type { Em } from '../../infra/db.js';
+import { sqlRows, type Em } from '../../infra/db.js';
 import type { PubSub } from '../../infra/pubsub.js';
 import { getUser, type User } from '../accounts/index.js';
 import { messageSnapshot } from './chat.snapshots.js';
@@ -85,14 +85,11 @@ export class ChatPublisher {
    * for tens of milliseconds per message.
    */
   private async inbox(em: Em, conversationId: string, event: InboxEventPayload) {
-    const members = await em
-      .getConnection()
-      .execute<{ user_id: string }[]>(
-        'select user_id from conversation_members where conversation_id = ? and left_at is null',
-        [conversationId],
-        'all',
-        em.getTransactionContext(),
-      );
+    const members = await sqlRows<{ user_id: string }>(
+      em,
+      'select user_id from conversation_members where conversation_id = ? and left_at is null',
+      [conversationId],
+    );
     await Promise.all(members.map((m) => this.pubsub.publish(CHAT_INBOX, event, m.user_id)));
   }
 }

@@ -1,5 +1,5 @@
 import type { FilterQuery } from '@mikro-orm/core';
-import { isPostgres, type Em } from '../../infra/db.js';
+import { isPostgres, sqlRows, type Em } from '../../infra/db.js';
 import { Content, ContentStatus, type MediaAsset } from './content.entity.js';
 import { openBody } from './content.access.js';
 
@@ -20,14 +20,7 @@ const marks = (values: readonly unknown[]) => values.map(() => '?').join(', ');
 
 /** `columns` of the contents among `ids`, as plain rows (no entities to build), in `em`'s transaction. */
 function rowsOf<R>(em: Em, columns: string, ids: readonly string[]): Promise<R[]> {
-  return em
-    .getConnection()
-    .execute<R[]>(
-      `select ${columns} from contents where id in (${marks(ids)})`,
-      [...ids],
-      'all',
-      em.getTransactionContext(),
-    );
+  return sqlRows<R>(em, `select ${columns} from contents where id in (${marks(ids)})`, ids);
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { Em } from '../../infra/db.js';
+import { sqlRows, type Em } from '../../infra/db.js';
 
 // Hand-written statements: each is one round trip for a whole batch, and the conditional
 // upserts below are what make the counting rules hold across processes. They run
@@ -6,9 +6,7 @@ import type { Em } from '../../infra/db.js';
 
 type Row = Record<string, unknown>;
 
-function run(em: Em, sql: string, params: unknown[]): Promise<Row[]> {
-  return em.getConnection().execute<Row[]>(sql, params, 'all', em.getTransactionContext());
-}
+const run = (em: Em, sql: string, params: unknown[]) => sqlRows<Row>(em, sql, params);
 
 const placeholders = (rows: number, columns: number) =>
   Array.from({ length: rows }, () => `(${Array(columns).fill('?').join(', ')})`).join(', ');
